@@ -1,0 +1,43 @@
+# Everyday commands. Each one creates or updates .venv by itself on a fresh machine.
+export NO_MKDOCS_2_WARNING := 1
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# torch must be the CPU build: take a local CPU wheel when pip's find-links has one,
+# otherwise PyTorch's CPU index (never the default CUDA build, several GB).
+TORCH_SPEC := torch>=2.2,<2.14
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+
+.PHONY: serve build test check prepare lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -c "import torch" 2>/dev/null \
+	  || $(PY) -m pip install -q --no-deps --no-index "$(TORCH_SPEC)" 2>/dev/null \
+	  || $(PY) -m pip install -q "$(TORCH_SPEC)" --index-url $(TORCH_CPU_INDEX)
+	set -o pipefail; $(PY) -m pip install -q -e ".[test]" 2>&1 \
+	  | { grep -v "is ignored: it is neither" || true; }
+	@$(PY) -c "import torch, mkdocs, material, pytest; assert torch.version.cuda is None, 'CUDA torch'"
+	@touch $(STAMP)
+
+serve: $(STAMP)           ## run what needs running, serve at http://127.0.0.1:8000
+	$(PY) -m scripts.build serve
+
+build: $(STAMP)           ## static site into site/
+	$(PY) -m scripts.build build
+
+test: $(STAMP)            ## the whole test suite (what .ci/run calls)
+	$(PY) -m pytest -q
+
+check: $(STAMP)           ## run snippets if needed and validate every page
+	$(PY) -m scripts.build check
+
+prepare: $(STAMP)         ## only run the snippets the cache lacks
+	$(PY) -m scripts.build prepare
+
+lint: $(STAMP)
+	$(PY) -m ruff check scripts snippets tests
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,81 @@
+"""The project's layout and settings, read once from ``mkdocs.yml`` (no second config file).
+
+Languages come from the i18n plugin's ``languages`` list; the pipeline's own settings
+(snippet timeout, parallel workers) are constants here, overridable from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from scripts.problems import BuildFailed, Problem
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    docs_dir: Path
+    snippets_dir: Path
+    cache_dir: Path
+    languages: tuple[str, ...]
+    default_language: str
+    timeout: float = 120.0
+    workers: int = 2
+
+    @classmethod
+    def load(cls, root: Path | str = ".") -> Project:
+        """Read ``mkdocs.yml`` under ``root``; a missing or malformed field fails with its line."""
+        root = Path(root).resolve()
+        config_file = root / "mkdocs.yml"
+        config = _read_yaml(config_file)
+        languages = _i18n_languages(config, config_file)
+        default = next((lang["locale"] for lang in languages if lang.get("default")), None)
+        locales = tuple(lang["locale"] for lang in languages)
+        return cls(
+            root=root,
+            docs_dir=root / config.get("docs_dir", "docs"),
+            snippets_dir=root / "snippets",
+            cache_dir=root / ".cache" / "results",
+            languages=locales,
+            default_language=default or locales[0],
+            timeout=float(os.environ.get("DLCARDS_TIMEOUT", cls.timeout)),
+            workers=int(os.environ.get("DLCARDS_WORKERS", cls.workers)),
+        )
+
+    def relative(self, path: Path) -> str:
+        """A path as shown to authors: relative to the project root."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Safe YAML that skips ``!!python/...`` tags MkDocs allows, instead of failing on them."""
+
+
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+_TolerantLoader.add_multi_constructor("!", lambda *_: None)
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise BuildFailed([Problem(path, 1, "file not found")])
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    except yaml.YAMLError as exc:
+        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
+        raise BuildFailed([Problem(path, line, f"invalid YAML: {exc}")]) from exc
+
+
+def _i18n_languages(config: dict, path: Path) -> list[dict]:
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            languages = (plugin["i18n"] or {}).get("languages") or []
+            if languages and all(isinstance(x, dict) and "locale" in x for x in languages):
+                return languages
+    raise BuildFailed([Problem(path, 1, "plugins.i18n.languages must list each 'locale'")])

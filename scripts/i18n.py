@@ -1,0 +1,32 @@
+"""Words the build itself writes into pages, in every site language.
+
+Add a language here when it is added to ``mkdocs.yml``; ``check_languages`` fails the
+build when one is missing, so no page ever shows a label in the wrong language.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "vi": {
+        "output": "Kết quả in ra",
+        "snippet_failed": "Đoạn mã chạy lỗi",
+        "bad_reference": "Tham chiếu không hợp lệ",
+        "figure": "Hình",
+    },
+    "zh": {
+        "output": "运行输出",
+        "snippet_failed": "代码片段运行出错",
+        "bad_reference": "无效的引用",
+        "figure": "图",
+    },
+}
+
+
+def message(lang: str, key: str) -> str:
+    return MESSAGES[lang][key]
+
+
+def missing_languages(languages: tuple[str, ...]) -> list[str]:
+    """Site languages that have no (or an incomplete) set of messages."""
+    keys = set(MESSAGES["vi"])
+    return [lang for lang in languages if set(MESSAGES.get(lang, {})) != keys]

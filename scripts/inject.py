@@ -1,0 +1,155 @@
+"""Inject stage: replace each directive of a page by its stored result, in the page's language.
+
+Pure text in, text out: ``render(page, text, results, project)`` reads no snippet output
+from anywhere but ``results``, so it is cheap enough to run inside the MkDocs hook for
+every language, and the orchestrator runs it once beforehand to validate every page.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import replace
+from pathlib import Path
+
+from scripts.collect import Page, Reference, cells, find_references, snippet_path
+from scripts.config import Project
+from scripts.i18n import message
+from scripts.problems import Problem
+from scripts.result import Result
+
+
+def render(page: Page, text: str, results: dict[str, Result], project: Project,
+           first_line: int = 1) -> tuple[str, list[Problem]]:
+    """The page's Markdown with every directive replaced, and the problems found.
+
+    ``first_line`` is the file line where ``text`` starts (MkDocs hands hooks the page
+    without its front matter), so reported lines are the author's lines.
+    """
+    offset = first_line - 1
+    references, found = find_references(text, page.path)
+    problems = [Problem(p.path, p.line + offset, p.message) for p in found]
+    by_line: dict[int, list[Reference]] = {}
+    for ref in references:
+        by_line.setdefault(ref.line, []).append(ref)
+    lines = text.splitlines()
+    for number, refs in by_line.items():
+        line = lines[number - 1]
+        for ref in refs:
+            ref = replace(ref, line=ref.line + offset)
+            rendered, problem = _render_one(ref, page.lang, results, project)
+            if problem:
+                problems.append(problem)
+            line = line.replace(ref.text, rendered, 1)
+        lines[number - 1] = line
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else ""), problems
+
+
+def _render_one(ref: Reference, lang: str, results: dict[str, Result],
+                project: Project) -> tuple[str, Problem | None]:
+    """Markdown for one directive, or an in-page error box and the problem it stands for."""
+    path = snippet_path(ref, project)
+    if not path.is_file():
+        return _error_box(ref, lang, "bad_reference", f"snippets/{ref.snippet}"), Problem(
+            ref.path, ref.line, f"snippet not found: snippets/{ref.snippet}")
+    if ref.kind == "code":
+        return _code(ref, path), None
+    result = results.get(ref.snippet)
+    if result is None:
+        return _error_box(ref, lang, "bad_reference", ref.snippet), Problem(
+            ref.path, ref.line, f"no result for snippets/{ref.snippet}: it was not run")
+    if not result.ok:
+        where = result.error.location(project.relative) if result.error else "unknown error"
+        return _error_box(ref, lang, "snippet_failed", where), Problem(
+            ref.path, ref.line, f"uses snippets/{ref.snippet}, which failed: {where}")
+    try:
+        return RENDERERS[ref.kind](ref, result, lang), None
+    except LookupError as exc:
+        detail = exc.args[0]
+        return _error_box(ref, lang, "bad_reference", detail), Problem(ref.path, ref.line, detail)
+
+
+def _indented(ref: Reference, block: str) -> str:
+    """A multi-line block placed at the directive's indentation (e.g. inside an admonition)."""
+    return "\n".join(ref.indent + line if line else line for line in block.split("\n")).lstrip(" \t")
+
+
+def _fenced(body: str, info: str) -> str:
+    fence = "```"
+    while fence in body:
+        fence += "`"
+    return f"{fence}{info}\n{body.rstrip()}\n{fence}"
+
+
+def _code(ref: Reference, path: Path) -> str:
+    source = cells(path)[ref.name] if ref.name else path.read_text(encoding="utf-8").rstrip("\n")
+    title = f"snippets/{ref.snippet}" + (f" — {ref.name}" if ref.name else "")
+    return _indented(ref, _fenced(source, f'python title="{title}"'))
+
+
+def _output(ref: Reference, result: Result, lang: str) -> str:
+    if not result.stdout.strip():
+        raise LookupError(f"snippets/{ref.snippet} printed nothing, so there is no output to show")
+    return _indented(ref, _fenced(result.stdout, f'text title="{message(lang, "output")}"'))
+
+
+def _figure(ref: Reference, result: Result, lang: str) -> str:
+    name = ref.name or "1"
+    figure = result.figure(name)
+    if figure is None:
+        known = ", ".join(f["name"] for f in result.figures) or "none"
+        raise LookupError(f"no figure '{name}' in snippets/{ref.snippet} (figures: {known})")
+    data = base64.b64encode(figure["svg"].encode("utf-8")).decode("ascii")
+    caption = html.escape(ref.caption)
+    block = (f'\n<figure class="card-figure">\n<img src="data:image/svg+xml;base64,{data}" '
+             f'alt="{caption}">\n<figcaption>{caption}</figcaption>\n</figure>\n')
+    return _indented(ref, block)
+
+
+def _table(ref: Reference, result: Result, lang: str) -> str:
+    table = result.tables.get(ref.name)
+    if table is None:
+        known = ", ".join(result.tables) or "none"
+        raise LookupError(f"no table '{ref.name}' in snippets/{ref.snippet} (tables: {known})")
+    columns = table["columns"]
+    if len(columns) != len(ref.columns):
+        raise LookupError(f"table '{ref.name}' has {len(columns)} columns ({', '.join(columns)}) "
+                          f"but the page gives {len(ref.columns)} headers")
+    header = "| " + " | ".join(c.header for c in ref.columns) + " |"
+    rule = "|" + "|".join(" ---: " if _numeric(table, i) else " --- " for i in range(len(columns))) + "|"
+    rows = ["| " + " | ".join(_cell(v, c.fmt, ref) for v, c in zip(row, ref.columns, strict=True)) + " |"
+            for row in table["rows"]]
+    return _indented(ref, "\n".join(["", header, rule, *rows, ""]))
+
+
+def _numeric(table: dict, index: int) -> bool:
+    return all(isinstance(row[index], int | float) for row in table["rows"])
+
+
+def _cell(value, fmt: str, ref: Reference) -> str:
+    return _format(value, fmt, ref).replace("|", r"\|")
+
+
+def _format(value, fmt: str, ref: Reference) -> str:
+    try:
+        return format(value, fmt)
+    except (ValueError, TypeError) as exc:
+        raise LookupError(f"cannot format {value!r} with '{fmt}': {exc}") from exc
+
+
+def _value(ref: Reference, result: Result, lang: str) -> str:
+    if ref.name not in result.values:
+        known = ", ".join(result.values) or "none"
+        raise LookupError(f"no value '{ref.name}' in snippets/{ref.snippet} (values: {known})")
+    return _format(result.values[ref.name], ref.fmt, ref)
+
+
+RENDERERS = {"output": _output, "figure": _figure, "table": _table, "value": _value}
+
+
+def _error_box(ref: Reference, lang: str, title_key: str, detail: str) -> str:
+    """What a reader sees in place of a result that could not be produced."""
+    if not ref.is_block:
+        return f"**⚠ {html.escape(ref.text)}**"
+    body = f'!!! failure "{message(lang, title_key)}"\n\n    `{detail}`'
+    return _indented(ref, "\n" + body + "\n")

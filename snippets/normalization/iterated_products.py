@@ -1,0 +1,94 @@
+"""Iterated products A_k = s * A_{k-1} @ B_k: when does the norm shrink, stay, or explode?
+
+Two ways to draw the random 30x30 matrices B_k:
+- "raw":    entries N(0, 1)     -> B_k stretches a vector by about sqrt(n) per step;
+- "scaled": entries N(0, 1/n)   -> B_k keeps a vector's length on average.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+N = 30
+STEPS = 50
+SCALES = (0.5, 1.0, 1.5, 2.0)
+SEED = 42
+
+
+# %% experiment
+def frobenius_norms(scale: float, entry_std: float, n: int = N, steps: int = STEPS,
+                    seed: int = SEED) -> np.ndarray:
+    """||A_k||_F for k = 0..steps, with A_0 and every B_k drawn with the given entry std."""
+    rng = np.random.default_rng(seed)
+    a = rng.normal(0.0, 1.0, size=(n, n))
+    norms = [np.linalg.norm(a)]
+    for _ in range(steps):
+        b = rng.normal(0.0, entry_std, size=(n, n))
+        a = scale * a @ b
+        norms.append(np.linalg.norm(a))
+    return np.array(norms)
+
+
+def factor_per_step(norms: np.ndarray) -> float:
+    """Geometric mean of ||A_k|| / ||A_{k-1}||: above 1 the norm grows, below 1 it shrinks."""
+    return float((norms[-1] / norms[0]) ** (1.0 / (len(norms) - 1)))
+
+
+def trend(factor: float, tolerance: float = 0.05) -> str:
+    """An arrow that reads the same in every language."""
+    if factor > 1 + tolerance:
+        return "↑"
+    if factor < 1 - tolerance:
+        return "↓"
+    return "≈"
+
+
+# %% run
+runs = {
+    "raw": {s: frobenius_norms(s, entry_std=1.0) for s in SCALES},
+    "scaled": {s: frobenius_norms(s, entry_std=1.0 / np.sqrt(N)) for s in SCALES},
+}
+
+if __name__ == "__main__":
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=False, num="norms")
+    titles = {"raw": r"$B_k \sim \mathcal{N}(0,\,1)$", "scaled": r"$B_k \sim \mathcal{N}(0,\,1/n)$"}
+    for ax, (kind, by_scale) in zip(axes, runs.items(), strict=True):
+        for s, norms in by_scale.items():
+            ax.semilogy(norms, label=f"s = {s}")
+        ax.set_title(titles[kind])
+        ax.set_xlabel("k")
+        ax.set_ylabel(r"$\|A_k\|_F$")
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend()
+    fig.tight_layout()
+
+    print(f"n = {N}, steps = {STEPS}, sqrt(n) = {np.sqrt(N):.3f}")
+    for kind, by_scale in runs.items():
+        for s, norms in by_scale.items():
+            f = factor_per_step(norms)
+            print(f"{kind:>6}  s={s:<4} ||A_0||={norms[0]:9.3e}  ||A_50||={norms[-1]:9.3e}"
+                  f"  factor/step={f:7.3f} {trend(f)}")
+
+    TABLES = {
+        kind: {
+            "columns": ["s", "final_norm", "factor_per_step", "trend"],
+            "rows": [[s, float(n[-1]), factor_per_step(n), trend(factor_per_step(n))]
+                     for s, n in by_scale.items()],
+        }
+        for kind, by_scale in runs.items()
+    }
+    VALUES = {
+        "n": N,
+        "steps": STEPS,
+        "sqrt_n": float(np.sqrt(N)),
+        "initial_norm": float(runs["raw"][1.0][0]),
+        "raw_final_s05": float(runs["raw"][0.5][-1]),
+        "raw_final_s1": float(runs["raw"][1.0][-1]),
+        "raw_factor_s05": factor_per_step(runs["raw"][0.5]),
+        "raw_factor_s1": factor_per_step(runs["raw"][1.0]),
+        "scaled_final_s1": float(runs["scaled"][1.0][-1]),
+        "scaled_factor_s1": factor_per_step(runs["scaled"][1.0]),
+        "scaled_min_s1": float(runs["scaled"][1.0].min()),
+        "scaled_max_s1": float(runs["scaled"][1.0].max()),
+        "scaled_final_s05": float(runs["scaled"][0.5][-1]),
+        "scaled_final_s2": float(runs["scaled"][2.0][-1]),
+    }
