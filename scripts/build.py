@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -49,7 +50,8 @@ def _build(project: Project, args) -> int:
     start = time.perf_counter()
     prepared = pipeline.build_results(project)
     print(prepared.summary())
-    code = _mkdocs(project, ["build", "--strict", "--site-dir", str(project.root / "site")])
+    site_dir = args.site_dir or project.root / "site"
+    code = _mkdocs(project, ["build", "--strict", "--site-dir", str(site_dir)])
     print(f"make build: {time.perf_counter() - start:.1f} s in all")
     return code
 
@@ -64,7 +66,8 @@ def _serve(project: Project, args) -> int:
 
 def _mkdocs(project: Project, arguments: list[str]) -> int:
     command = [sys.executable, "-m", "mkdocs", *arguments, "--config-file", str(project.root / "mkdocs.yml")]
-    return subprocess.run(command, cwd=project.root).returncode
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(command, cwd=project.root, env=environment).returncode
 
 
 COMMANDS = {"prepare": _prepare, "check": _check, "build": _build, "serve": _serve}
@@ -75,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--root", type=Path, default=Path("."), help="project folder (mkdocs.yml)")
+    parser.add_argument("--site-dir", type=Path, help="where build writes the site (default: site/)")
     parser.add_argument("--dev-addr", default="127.0.0.1:8000", help="address for serve")
     return parser
 

@@ -230,14 +230,10 @@ def snippet_path(ref: Reference, project: Project) -> Path:
 
 
 def check_snippet_exists(ref: Reference, project: Project) -> list[Problem]:
-    """The snippet file exists, and so does the cell a ``code`` directive names."""
+    """The snippet file a directive names exists (names inside it are checked by inject)."""
     path = snippet_path(ref, project)
     if not ref.snippet.endswith(".py") or not path.is_file():
         return [Problem(ref.path, ref.line, f"snippet not found: snippets/{ref.snippet}")]
-    if ref.kind == "code" and ref.name and ref.name not in cells(path):
-        known = ", ".join(cells(path)) or "none"
-        return [Problem(ref.path, ref.line,
-                        f"no cell '# %% {ref.name}' in snippets/{ref.snippet} (cells: {known})")]
     return []
 
 

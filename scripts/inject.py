@@ -52,6 +52,15 @@ def _render_one(ref: Reference, lang: str, results: dict[str, Result],
     if not path.is_file():
         return _error_box(ref, lang, "bad_reference", f"snippets/{ref.snippet}"), Problem(
             ref.path, ref.line, f"snippet not found: snippets/{ref.snippet}")
+    try:
+        return _render_result(ref, path, lang, results, project)
+    except LookupError as exc:
+        detail = exc.args[0]
+        return _error_box(ref, lang, "bad_reference", detail), Problem(ref.path, ref.line, detail)
+
+
+def _render_result(ref: Reference, path: Path, lang: str, results: dict[str, Result],
+                   project: Project) -> tuple[str, Problem | None]:
     if ref.kind == "code":
         return _code(ref, path), None
     result = results.get(ref.snippet)
@@ -62,11 +71,7 @@ def _render_one(ref: Reference, lang: str, results: dict[str, Result],
         where = result.error.location(project.relative) if result.error else "unknown error"
         return _error_box(ref, lang, "snippet_failed", where), Problem(
             ref.path, ref.line, f"uses snippets/{ref.snippet}, which failed: {where}")
-    try:
-        return RENDERERS[ref.kind](ref, result, lang), None
-    except LookupError as exc:
-        detail = exc.args[0]
-        return _error_box(ref, lang, "bad_reference", detail), Problem(ref.path, ref.line, detail)
+    return RENDERERS[ref.kind](ref, result, lang), None
 
 
 def _indented(ref: Reference, block: str) -> str:
@@ -82,7 +87,11 @@ def _fenced(body: str, info: str) -> str:
 
 
 def _code(ref: Reference, path: Path) -> str:
-    source = cells(path)[ref.name] if ref.name else path.read_text(encoding="utf-8").rstrip("\n")
+    found = cells(path)
+    if ref.name and ref.name not in found:
+        raise LookupError(f"no cell '# %% {ref.name}' in snippets/{ref.snippet} "
+                          f"(cells: {', '.join(found) or 'none'})")
+    source = found[ref.name] if ref.name else path.read_text(encoding="utf-8").rstrip("\n")
     title = f"snippets/{ref.snippet}" + (f" — {ref.name}" if ref.name else "")
     return _indented(ref, _fenced(source, f'python title="{title}"'))
 

@@ -1,0 +1,122 @@
+"""Shared test helpers: import a snippet like a module, and build a tiny site in tmp_path."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SNIPPETS = REPO / "snippets"
+
+
+def load_snippet(relative: str):
+    """Import ``snippets/<relative>`` as a module (not as __main__), with its folder on sys.path."""
+    path = SNIPPETS / relative
+    folder = str(path.parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    name = "snippet_" + relative.removesuffix(".py").replace("/", "_")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+TINY_MKDOCS = f"""
+site_name: Tiny
+strict: true
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - i18n:
+      docs_structure: suffix
+      languages:
+        - locale: vi
+          name: Tiếng Việt
+          default: true
+          build: true
+        - locale: zh
+          name: 中文
+          build: true
+hooks:
+  - {REPO / "scripts" / "mkdocs_hooks.py"}
+markdown_extensions:
+  - admonition
+  - tables
+  - md_in_html
+  - pymdownx.superfences
+"""
+
+DEMO_SNIPPET = """
+import helper
+
+# %% compute
+values = [helper.square(i) for i in range(1, 5)]
+print("squares:", values)
+
+VALUES = {"total": sum(values), "ratio": 2 / 3}
+TABLES = {"squares": {"columns": ["i", "square"], "rows": [[i, v] for i, v in enumerate(values, 1)]}}
+"""
+
+CARD = {
+    "vi": """
+        ---
+        title: Thẻ thử
+        description: Một thẻ nhỏ để thử
+        tags: [test]
+        ---
+
+        # Thẻ thử
+
+        Tổng là {{ value: topic/demo.py#total }} và tỉ lệ {{ value: topic/demo.py#ratio:.3f }}.
+
+        {{ code: topic/demo.py#compute }}
+
+        {{ output: topic/demo.py }}
+
+        {{ table: topic/demo.py#squares | Số | Bình phương {:.1f} }}
+        """,
+    "zh": """
+        ---
+        title: 测试卡片
+        description: 用于测试的小卡片
+        tags: [test]
+        ---
+
+        # 测试卡片
+
+        总和是 {{ value: topic/demo.py#total }}，比例为 {{ value: topic/demo.py#ratio:.3f }}。
+
+        {{ code: topic/demo.py#compute }}
+
+        {{ output: topic/demo.py }}
+
+        {{ table: topic/demo.py#squares | 数 | 平方 {:.1f} }}
+        """,
+}
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    """A two-language site with one card and one snippet that imports a local helper."""
+    write(tmp_path, "mkdocs.yml", TINY_MKDOCS)
+    write(tmp_path, "docs/index.vi.md", "# Trang chủ\n")
+    write(tmp_path, "docs/index.zh.md", "# 首页\n")
+    for lang, text in CARD.items():
+        write(tmp_path, f"docs/topic/card.{lang}.md", text)
+    write(tmp_path, "snippets/topic/helper.py", "def square(x):\n    return x * x\n")
+    write(tmp_path, "snippets/topic/demo.py", DEMO_SNIPPET)
+    return tmp_path

@@ -1,0 +1,65 @@
+"""A strict build of the real site: every reference resolves, both languages, offline, searchable."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import REPO
+
+from scripts import build
+
+CARD = "normalization/layer-norm"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    assert build.main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
+    return out
+
+
+def page(site, lang: str) -> str:
+    prefix = "" if lang == "vi" else f"{lang}/"
+    return (site / prefix / CARD / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+def test_card_has_code_outputs_tables_figures_and_math(site, lang):
+    html = page(site, lang)
+    assert f'<html lang="{lang}"' in html
+    assert "{{" not in html and "}}" not in html.replace("}}</span>", "")
+    assert html.count("data:image/svg+xml;base64,") == 2  # iterated products + ratio curve
+    assert html.count("<table>") >= 6
+    assert 'class="arithmatex"' in html
+    assert "nn.LayerNorm" in re.sub(r"<[^>]+>", "", html)
+
+
+def test_language_switcher_leads_to_the_same_card(site):
+    assert f'href="/zh/{CARD}/"' in page(site, "vi") or f'href="../../zh/{CARD}/"' in page(site, "vi")
+    assert re.search(rf'href="(\.\./\.\./\.\./|/){CARD}/"', page(site, "zh"))
+
+
+def test_site_loads_nothing_from_outside(site):
+    for html_file in site.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', text):
+            assert not re.match(r"(https?:)?//", url), f"{html_file}: loads {url}"
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+    assert (site / "assets/vendor/katex/katex.min.js").is_file()
+
+
+def test_search_index_segments_chinese(site):
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert set(index["config"]["lang"]) >= {"vi", "zh"}
+    assert "\\u200b" in index["config"]["separator"]
+    chinese = [d["text"] for d in index["docs"] if d["location"].startswith("zh/")]
+    assert chinese and any("\u200b" in text for text in chinese)  # jieba inserted word breaks
+
+
+def test_two_builds_give_the_same_pages(site, tmp_path):
+    again = tmp_path / "again"
+    assert build.main(["build", "--root", str(REPO), "--site-dir", str(again)]) == 0
+    for lang in ("vi", "zh"):
+        assert page(again, lang) == page(site, lang)

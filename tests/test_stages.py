@@ -1,0 +1,136 @@
+"""Each pipeline stage on its own: collect, execute (runner), store, inject."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from scripts import collect, execute, inject, runner, store
+from scripts.config import Project
+from scripts.problems import BuildFailed
+
+PAGE = Path("docs/t/card.vi.md")
+
+
+def refs(text: str):
+    return collect.find_references(text, PAGE)
+
+
+def test_collect_parses_every_kind_with_its_line():
+    found, problems = refs(
+        "intro {{ value: t/a.py#x:.2f }} and {{ value: t/a.py#y }}\n"
+        "{{ code: t/a.py#cell }}\n"
+        "    {{ table: t/a.py#tab | Một | Hai {:.1e} }}\n"
+        "{{ figure: t/a.py#fig | Chú thích }}\n"
+        "{{ output: t/a.py }}\n"
+    )
+    assert problems == []
+    assert [(r.kind, r.name, r.line) for r in found] == [
+        ("value", "x", 1), ("value", "y", 1), ("code", "cell", 2), ("table", "tab", 3),
+        ("figure", "fig", 4), ("output", "", 5)]
+    assert found[0].fmt == ".2f" and found[3].indent == "    "
+    assert found[3].columns == (collect.Column("Một"), collect.Column("Hai", ".1e"))
+    assert found[4].caption == "Chú thích"
+
+
+def test_collect_skips_fenced_code_and_reports_malformed_directives():
+    found, problems = refs("```md\n{{ value: t/a.py#x }}\n```\ntext {{ output: t/a.py }}\n{{ nope }}\n")
+    assert found == []
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (4, "'output' must stand alone on its line"), (5, "unknown directive '{{ nope }}'; expected one of")]
+
+
+def test_collect_validates_card_front_matter(tmp_path):
+    write(tmp_path, "mkdocs.yml", "plugins:\n  - i18n:\n      languages:\n        - locale: vi\n"
+                                  "          default: true\n        - locale: zh\n")
+    write(tmp_path, "docs/topic/c.zh.md", "---\ntitle: ''\ntags: nope\n---\n# C\n")
+    project = Project.load(tmp_path)
+    page, problems = collect.read_page(tmp_path / "docs/topic/c.zh.md", project)
+    assert page.lang == "zh" and page.topic == "topic" and page.slug == "c"
+    assert sorted((p.line, p.message) for p in problems) == [
+        (1, "front matter field 'description' must be non-empty text"),
+        (2, "front matter field 'title' must be non-empty text"),
+        (3, "front matter field 'tags' must be a list of words"),
+    ]
+
+
+def test_config_without_languages_fails_with_its_file(tmp_path):
+    write(tmp_path, "mkdocs.yml", "site_name: x\n")
+    with pytest.raises(BuildFailed, match=r"mkdocs.yml:1: plugins.i18n.languages"):
+        Project.load(tmp_path)
+
+
+def test_cells_are_named_percent_blocks(tmp_path):
+    path = write(tmp_path, "s.py", "import x\n# %% first\na = 1\n\n# %% second\nb = 2\n")
+    assert collect.cells(path) == {"first": "a = 1", "second": "b = 2"}
+
+
+def test_runner_collects_output_values_tables_figures(tmp_path):
+    path = write(tmp_path, "snip.py", """
+        import matplotlib.pyplot as plt
+        import numpy as np
+        print("hello")
+        plt.figure(num="curve"); plt.plot([1, 2])
+        plt.figure(); plt.plot([3, 1])
+        VALUES = {"x": np.float32(1.5), "n": np.int64(3)}
+        TABLES = {"t": {"columns": ["a"], "rows": [[np.float64(2.0)]]}}
+        """)
+    result = runner.run(path)
+    assert result["ok"] and result["stdout"] == "hello\n"
+    assert result["values"] == {"x": 1.5, "n": 3} and result["tables"]["t"]["rows"] == [[2.0]]
+    assert [f["name"] for f in result["figures"]] == ["curve", "2"]
+    assert result["figures"][0]["svg"].lstrip().startswith("<?xml")
+    assert runner.run(path)["figures"][0]["svg"] == result["figures"][0]["svg"]  # deterministic
+
+
+def test_runner_locates_errors_in_the_snippet_folder(tmp_path):
+    write(tmp_path, "lib.py", "def f():\n    return 1 / 0\n")
+    path = write(tmp_path, "snip.py", "import lib\n\nlib.f()\n")
+    error = runner.run(path)["error"]
+    assert (Path(error["file"]).name, error["line"], error["type"]) == ("lib.py", 2, "ZeroDivisionError")
+
+
+def test_execute_runs_in_a_fresh_process_with_one_thread(tiny_site):
+    snippet = write(tiny_site, "snippets/topic/env.py",
+                    "import os, sys\nVALUES = {'threads': os.environ['OMP_NUM_THREADS'], "
+                    "'main': __name__, 'path0': sys.path[0]}\n")
+    result = execute.run_snippet(snippet, "k", Project.load(tiny_site))
+    assert result.ok and result.snippet == "topic/env.py"
+    assert result.values == {"threads": "1", "main": "__main__", "path0": str(snippet.parent)}
+
+
+def test_cache_key_follows_content_and_local_imports_not_mtime(tiny_site):
+    project = Project.load(tiny_site)
+    demo = tiny_site / "snippets/topic/demo.py"
+    key = store.cache_key(demo, project)
+    os.utime(demo, (time.time() + 100, time.time() + 100))
+    assert store.cache_key(demo, project) == key
+    helper = tiny_site / "snippets/topic/helper.py"
+    helper.write_text(helper.read_text() + "# changed\n")
+    assert store.cache_key(demo, project) != key
+    assert store.local_imports(demo, (project.snippets_dir,)) == {helper.resolve()}
+
+
+def test_store_round_trip(tiny_site):
+    project = Project.load(tiny_site)
+    result = execute.run_snippet(tiny_site / "snippets/topic/demo.py", "abc", project)
+    store.save(result, project)
+    assert store.load("abc", project) == result
+    assert store.load("missing", project) is None
+
+
+def test_inject_reports_bad_format_and_keeps_indentation(tiny_site):
+    project = Project.load(tiny_site)
+    from scripts import pipeline
+
+    results = pipeline.prepare(project).results
+    page = collect.Page(path=tiny_site / "docs/x.vi.md", lang="vi", topic="")
+    text = ("- item\n\n    {{ table: topic/demo.py#squares | A | B {:.2f} }}\n\n"
+            "{{ value: topic/demo.py#total:.2q }}\n")
+    rendered, problems = inject.render(page, text, results, project)
+    assert "    | A | B |\n    | ---: | ---: |\n    | 1 | 1.00 |" in rendered
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(5, "cannot format 30 with '.2q'")]
