@@ -29,7 +29,8 @@ def page(site, lang: str) -> str:
 def test_card_has_code_outputs_tables_figures_and_math(site, lang):
     html = page(site, lang)
     assert f'<html lang="{lang}"' in html
-    assert "{{" not in html and "}}" not in html.replace("}}</span>", "")
+    article = html[html.index("<article"): html.index("</article>")]
+    assert not re.search(r"\{\{\s*(code|output|figure|table|value)\s*:", article)  # all injected
     assert html.count("data:image/svg+xml;base64,") == 2  # iterated products + ratio curve
     assert html.count("<table>") >= 6
     assert 'class="arithmatex"' in html
@@ -54,6 +55,8 @@ def test_search_index_segments_chinese(site):
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     assert set(index["config"]["lang"]) >= {"vi", "zh"}
     assert "\\u200b" in index["config"]["separator"]
+    locations = {d["location"] for d in index["docs"]}
+    assert {f"{CARD}/", f"zh/{CARD}/"} <= locations  # each language keeps its own page entry
     chinese = [d["text"] for d in index["docs"] if d["location"].startswith("zh/")]
     assert chinese and any("\u200b" in text for text in chinese)  # jieba inserted word breaks
 
