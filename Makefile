@@ -36,6 +36,9 @@ check: $(STAMP)           ## run snippets if needed and validate every page
 prepare: $(STAMP)         ## only run the snippets the cache lacks
 	$(PY) -m scripts.build prepare
 
+bench: $(STAMP)           ## cold vs warm build vs bare mkdocs build, timed on this machine
+	$(PY) -m scripts.bench
+
 lint: $(STAMP)
 	$(PY) -m ruff check scripts snippets tests
 

@@ -1,7 +1,8 @@
 """The project's layout and settings, read once from ``mkdocs.yml`` (no second config file).
 
 Languages come from the i18n plugin's ``languages`` list; the pipeline's own settings
-(snippet timeout, parallel workers) are constants here, overridable from the environment.
+(snippet timeout, parallel workers, cache folder) are constants here, overridable from the
+environment: DLCARDS_TIMEOUT, DLCARDS_WORKERS, DLCARDS_CACHE_DIR.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class Project:
             root=root,
             docs_dir=root / config.get("docs_dir", "docs"),
             snippets_dir=root / "snippets",
-            cache_dir=root / ".cache" / "results",
+            cache_dir=Path(os.environ.get("DLCARDS_CACHE_DIR", root / ".cache" / "results")),
             languages=locales,
             default_language=default or locales[0],
             timeout=float(os.environ.get("DLCARDS_TIMEOUT", cls.timeout)),

@@ -66,3 +66,18 @@ def test_two_builds_give_the_same_pages(site, tmp_path):
     assert build.main(["build", "--root", str(REPO), "--site-dir", str(again)]) == 0
     for lang in ("vi", "zh"):
         assert page(again, lang) == page(site, lang)
+
+
+def test_snippets_are_deterministic_when_run_again():
+    """Fresh runs of every snippet the site uses give identical output, values, tables, figures."""
+    from scripts import execute, store
+    from scripts.collect import collect, snippets_used
+    from scripts.config import Project
+
+    project = Project.load(REPO)
+    pages, _ = collect(project)
+    jobs = [(path, store.cache_key(path, project)) for path in snippets_used(pages, project)]
+    first, second = execute.run_many(jobs, project), execute.run_many(jobs, project)
+    for a, b in zip(first, second, strict=True):
+        assert a.ok, a.error
+        assert (a.stdout, a.values, a.tables, a.figures) == (b.stdout, b.values, b.tables, b.figures)
