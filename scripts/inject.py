@@ -45,33 +45,36 @@ def render(page: Page, text: str, results: dict[str, Result], project: Project,
     return "\n".join(lines) + ("\n" if text.endswith("\n") else ""), problems
 
 
+class Unresolved(LookupError):
+    """A directive that cannot be filled: what the log says, and what the reader sees."""
+
+    def __init__(self, message: str, title_key: str = "bad_reference", detail: str = ""):
+        super().__init__(message)
+        self.message, self.title_key, self.detail = message, title_key, detail or message
+
+
 def _render_one(ref: Reference, lang: str, results: dict[str, Result],
                 project: Project) -> tuple[str, Problem | None]:
     """Markdown for one directive, or an in-page error box and the problem it stands for."""
+    try:
+        return _render_result(ref, lang, results, project), None
+    except Unresolved as exc:
+        return _error_box(ref, lang, exc.title_key, exc.detail), Problem(ref.path, ref.line, exc.message)
+
+
+def _render_result(ref: Reference, lang: str, results: dict[str, Result], project: Project) -> str:
     path = snippet_path(ref, project)
     if not path.is_file():
-        return _error_box(ref, lang, "bad_reference", f"snippets/{ref.snippet}"), Problem(
-            ref.path, ref.line, f"snippet not found: snippets/{ref.snippet}")
-    try:
-        return _render_result(ref, path, lang, results, project)
-    except LookupError as exc:
-        detail = exc.args[0]
-        return _error_box(ref, lang, "bad_reference", detail), Problem(ref.path, ref.line, detail)
-
-
-def _render_result(ref: Reference, path: Path, lang: str, results: dict[str, Result],
-                   project: Project) -> tuple[str, Problem | None]:
+        raise Unresolved(f"snippet not found: snippets/{ref.snippet}")
     if ref.kind == "code":
-        return _code(ref, path), None
+        return _code(ref, path)
     result = results.get(ref.snippet)
     if result is None:
-        return _error_box(ref, lang, "bad_reference", ref.snippet), Problem(
-            ref.path, ref.line, f"no result for snippets/{ref.snippet}: it was not run")
+        raise Unresolved(f"no result for snippets/{ref.snippet}: it was not run")
     if not result.ok:
         where = result.error.location(project.relative) if result.error else "unknown error"
-        return _error_box(ref, lang, "snippet_failed", where), Problem(
-            ref.path, ref.line, f"uses snippets/{ref.snippet}, which failed: {where}")
-    return RENDERERS[ref.kind](ref, result, lang), None
+        raise Unresolved(f"uses snippets/{ref.snippet}, which failed: {where}", "snippet_failed", where)
+    return RENDERERS[ref.kind](ref, result, lang)
 
 
 def _indented(ref: Reference, block: str) -> str:
@@ -89,7 +92,7 @@ def _fenced(body: str, info: str) -> str:
 def _code(ref: Reference, path: Path) -> str:
     found = cells(path)
     if ref.name and ref.name not in found:
-        raise LookupError(f"no cell '# %% {ref.name}' in snippets/{ref.snippet} "
+        raise Unresolved(f"no cell '# %% {ref.name}' in snippets/{ref.snippet} "
                           f"(cells: {', '.join(found) or 'none'})")
     source = found[ref.name] if ref.name else path.read_text(encoding="utf-8").rstrip("\n")
     title = f"snippets/{ref.snippet}" + (f" — {ref.name}" if ref.name else "")
@@ -98,7 +101,7 @@ def _code(ref: Reference, path: Path) -> str:
 
 def _output(ref: Reference, result: Result, lang: str) -> str:
     if not result.stdout.strip():
-        raise LookupError(f"snippets/{ref.snippet} printed nothing, so there is no output to show")
+        raise Unresolved(f"snippets/{ref.snippet} printed nothing, so there is no output to show")
     return _indented(ref, _fenced(result.stdout, f'text title="{message(lang, "output")}"'))
 
 
@@ -107,7 +110,7 @@ def _figure(ref: Reference, result: Result, lang: str) -> str:
     figure = result.figure(name)
     if figure is None:
         known = ", ".join(f["name"] for f in result.figures) or "none"
-        raise LookupError(f"no figure '{name}' in snippets/{ref.snippet} (figures: {known})")
+        raise Unresolved(f"no figure '{name}' in snippets/{ref.snippet} (figures: {known})")
     data = base64.b64encode(figure["svg"].encode("utf-8")).decode("ascii")
     caption = html.escape(ref.caption)
     block = (f'\n<figure class="card-figure">\n<img src="data:image/svg+xml;base64,{data}" '
@@ -119,10 +122,10 @@ def _table(ref: Reference, result: Result, lang: str) -> str:
     table = result.tables.get(ref.name)
     if table is None:
         known = ", ".join(result.tables) or "none"
-        raise LookupError(f"no table '{ref.name}' in snippets/{ref.snippet} (tables: {known})")
+        raise Unresolved(f"no table '{ref.name}' in snippets/{ref.snippet} (tables: {known})")
     columns = table["columns"]
     if len(columns) != len(ref.columns):
-        raise LookupError(f"table '{ref.name}' has {len(columns)} columns ({', '.join(columns)}) "
+        raise Unresolved(f"table '{ref.name}' has {len(columns)} columns ({', '.join(columns)}) "
                           f"but the page gives {len(ref.columns)} headers")
     header = "| " + " | ".join(c.header for c in ref.columns) + " |"
     rule = "|" + "|".join(" ---: " if _numeric(table, i) else " --- " for i in range(len(columns))) + "|"
@@ -143,13 +146,13 @@ def _format(value, fmt: str, ref: Reference) -> str:
     try:
         return format(value, fmt)
     except (ValueError, TypeError) as exc:
-        raise LookupError(f"cannot format {value!r} with '{fmt}': {exc}") from exc
+        raise Unresolved(f"cannot format {value!r} with '{fmt}': {exc}") from exc
 
 
 def _value(ref: Reference, result: Result, lang: str) -> str:
     if ref.name not in result.values:
         known = ", ".join(result.values) or "none"
-        raise LookupError(f"no value '{ref.name}' in snippets/{ref.snippet} (values: {known})")
+        raise Unresolved(f"no value '{ref.name}' in snippets/{ref.snippet} (values: {known})")
     return _format(result.values[ref.name], ref.fmt, ref)
 
 

@@ -134,3 +134,17 @@ def test_inject_reports_bad_format_and_keeps_indentation(tiny_site):
     rendered, problems = inject.render(page, text, results, project)
     assert "    | A | B |\n    | ---: | ---: |\n    | 1 | 1.00 |" in rendered
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [(5, "cannot format 30 with '.2q'")]
+
+
+@pytest.mark.parametrize(("lang", "title"), [("vi", "Đoạn mã chạy lỗi"), ("zh", "代码片段运行出错")])
+def test_failed_snippet_shows_an_error_box_in_the_readers_language(tiny_site, lang, title):
+    from scripts.result import Result, SnippetError
+
+    project = Project.load(tiny_site)
+    snippet = tiny_site / "snippets/topic/demo.py"
+    error = SnippetError("ValueError", "bad", str(snippet), 7)
+    results = {"topic/demo.py": Result("topic/demo.py", "k", ok=False, error=error)}
+    page = collect.Page(path=tiny_site / f"docs/x.{lang}.md", lang=lang, topic="")
+    rendered, problems = inject.render(page, "{{ output: topic/demo.py }}\n", results, project)
+    assert f'!!! failure "{title}"' in rendered and "demo.py:7: ValueError: bad" in rendered
+    assert "which failed" in problems[0].message
