@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import pipeline
+from scripts import checks, data, pipeline
 from scripts.config import Project
 from scripts.problems import BuildFailed
 
@@ -40,9 +40,15 @@ def _prepare(project: Project, args) -> int:
 
 
 def _check(project: Project, args) -> int:
-    prepared = pipeline.build_results(project)
+    prepared = pipeline.prepare(project)
     print(prepared.summary())
-    print(f"{len(prepared.pages)} page(s) checked, every reference resolved")
+    print("vi/zh parity:")
+    for line in checks.parity_report(prepared.pages, project, data.load(project)):
+        print(f"  {line}")
+    problems = pipeline.validate(prepared, project)
+    if problems:
+        raise BuildFailed(problems)
+    print(f"{len(prepared.pages)} page(s) checked: every check passed, every reference resolved")
     return 0
 
 

@@ -33,6 +33,14 @@ ANY_BRACES = re.compile(r"\{\{.*?\}\}")
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 CELL_MARKER = re.compile(r"^# %%\s*(?P<name>[\w-]*)")
 HEADER_FORMAT = re.compile(r"^(?P<header>.*?)\s*\{:(?P<fmt>[^{}]*)\}$")
+HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,9 @@ class Page:
     description: str = ""
     tags: tuple[str, ...] = ()
     references: list[Reference] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    text: str = ""
+    field_lines: dict[str, int] = field(default_factory=dict)  # front matter field -> line
 
     @property
     def is_card(self) -> bool:
@@ -99,12 +110,15 @@ def collect(project: Project) -> tuple[list[Page], list[Problem]]:
 
 
 def read_page(path: Path, project: Project) -> tuple[Page, list[Problem]]:
-    """Parse one page: front matter (validated for cards) and directives."""
-    text = path.read_text(encoding="utf-8")
+    """Parse one page: front matter (validated for cards), headings and directives."""
+    text, problems = read_text(path)
     relative_dir = path.parent.relative_to(project.docs_dir)
     topic = relative_dir.parts[0] if relative_dir.parts and relative_dir.parts[0] != "assets" else ""
-    page = Page(path=path, lang=page_language(path, project), topic=topic)
-    meta, body_start, problems = _front_matter(text, path)
+    page = Page(path=path, lang=page_language(path, project), topic=topic, text=text)
+    meta, body_start, meta_problems = _front_matter(text, path)
+    problems += meta_problems
+    page.field_lines = {name: line for name, (_, line) in meta.items()}
+    page.headings = find_headings(text, first_line=body_start)
     if page.is_card:
         problems += _validate_card_meta(page, meta, path)
     references, ref_problems = find_references(text, path, first_line=body_start)
@@ -112,6 +126,45 @@ def read_page(path: Path, project: Project) -> tuple[Page, list[Problem]]:
     problems += ref_problems
     problems += [p for ref in references for p in check_snippet_exists(ref, project)]
     return page, problems
+
+
+def read_text(path: Path) -> tuple[str, list[Problem]]:
+    """The file as text; invalid UTF-8 is a problem at its line (and replaced, to go on)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = Problem(path, line, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return raw.decode("utf-8", errors="replace"), [problem]
+
+
+def _outside_fences(text: str, first_line: int = 1):
+    """(line number, line) for each line that is not inside a fenced code block."""
+    fence = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number < first_line:
+            continue
+        opening = FENCE.match(line)
+        if opening:
+            marker = opening.group(1)
+            if fence is None:
+                fence = marker
+            elif marker.startswith(fence[0]) and len(marker) >= len(fence):
+                fence = None
+            continue
+        if fence is None:
+            yield number, line
+
+
+def find_headings(text: str, first_line: int = 1) -> list[Heading]:
+    """ATX headings (``#`` to ``######``) outside fenced code."""
+    found = []
+    for number, line in _outside_fences(text, first_line):
+        match = HEADING.match(line)
+        if match:
+            found.append(Heading(len(match["hashes"]), match["text"], number))
+    return found
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict, int, list[Problem]]:
@@ -158,20 +211,7 @@ def _validate_card_meta(page: Page, meta: dict, path: Path) -> list[Problem]:
 def find_references(text: str, path: Path, first_line: int = 1) -> tuple[list[Reference], list[Problem]]:
     """Every directive outside fenced code, from ``first_line`` (1-based) on."""
     references, problems = [], []
-    fence = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if number < first_line:
-            continue
-        opening = FENCE.match(line)
-        if opening:
-            marker = opening.group(1)
-            if fence is None:
-                fence = marker
-            elif marker.startswith(fence[0]) and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is not None:
-            continue
+    for number, line in _outside_fences(text, first_line):
         for match in ANY_BRACES.finditer(line):
             directive = DIRECTIVE.fullmatch(match.group(0))
             if directive is None or directive["kind"] not in KINDS:

@@ -1,7 +1,8 @@
 """MkDocs hook: a thin adapter from MkDocs events to the pipeline.
 
 - ``on_pre_build``: ``pipeline.prepare`` (hashing only when the cache is warm; under
-  ``mkdocs serve`` an edited snippet is re-run here, alone, before the reload).
+  ``mkdocs serve`` an edited snippet is re-run here, alone, before the reload), then
+  ``pipeline.validate`` (card checks, parity, every reference).
 - ``on_page_markdown``: ``inject.render`` the page in its own language.
 
 When building, any problem aborts the build (nothing half-injected is written); when
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from scripts import inject, pipeline
+from scripts import data, inject, pipeline
 from scripts.collect import Page, page_language
 from scripts.config import Project
 from scripts.problems import BuildFailed
@@ -34,11 +35,12 @@ def on_config(config):
 
 def on_pre_build(config):
     project = _state["project"]
+    data.clear_cache()  # data/*.yml may have changed under `mkdocs serve`
     prepared = pipeline.prepare(project)
     _state["prepared"] = prepared
     if prepared.executed:
         log.info("dlcards: %s", prepared.summary())
-    _report(prepared.problems)
+    _report(pipeline.validate(prepared, project))  # checks + every reference, all pages
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -49,9 +51,8 @@ def on_page_markdown(markdown, page, config, files):
     card = Page(path=source, lang=page_language(source, project), topic=topic)
     full_text = source.read_text(encoding="utf-8")
     first_line = full_text[: max(full_text.find(markdown), 0)].count("\n") + 1
-    rendered, problems = inject.render(card, markdown, _state["prepared"].results, project, first_line)
-    _report(problems)
-    return rendered
+    rendered, _ = inject.render(card, markdown, _state["prepared"].results, project, first_line)
+    return rendered  # its problems were reported by on_pre_build's validation
 
 
 def _report(problems):

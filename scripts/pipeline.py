@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import execute, inject, store
+from scripts import checks, data, execute, inject, store
 from scripts.collect import Page, collect, snippets_used
 from scripts.config import Project
 from scripts.i18n import missing_languages
@@ -70,8 +70,9 @@ def _snippet_problem(result: Result, project: Project) -> Problem:
 def validate(prepared: Prepared, project: Project) -> list[Problem]:
     """Every problem of the site: collect, execution, and each reference rendered once."""
     problems = list(prepared.problems)
+    problems += checks.check_pages(prepared.pages, data.load(project), project)
     for page in prepared.pages:
-        _, found = inject.render(page, page.path.read_text(encoding="utf-8"), prepared.results, project)
+        _, found = inject.render(page, page.text, prepared.results, project)
         problems += found
     return sorted(set(problems))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 import textwrap
 from pathlib import Path
@@ -71,42 +72,43 @@ VALUES = {"total": sum(values), "ratio": 2 / 3}
 TABLES = {"squares": {"columns": ["i", "square"], "rows": [[i, v] for i, v in enumerate(values, 1)]}}
 """
 
-CARD = {
-    "vi": """
-        ---
-        title: Thẻ thử
-        description: Một thẻ nhỏ để thử
-        tags: [test]
-        ---
-
-        # Thẻ thử
-
-        Tổng là {{ value: topic/demo.py#total }} và tỉ lệ {{ value: topic/demo.py#ratio:.3f }}.
-
-        {{ code: topic/demo.py#compute }}
-
-        {{ output: topic/demo.py }}
-
-        {{ table: topic/demo.py#squares | Số | Bình phương {:.1f} }}
-        """,
-    "zh": """
-        ---
-        title: 测试卡片
-        description: 用于测试的小卡片
-        tags: [test]
-        ---
-
-        # 测试卡片
-
-        总和是 {{ value: topic/demo.py#total }}，比例为 {{ value: topic/demo.py#ratio:.3f }}。
-
-        {{ code: topic/demo.py#compute }}
-
-        {{ output: topic/demo.py }}
-
-        {{ table: topic/demo.py#squares | 数 | 平方 {:.1f} }}
-        """,
+HEADINGS = {
+    "vi": ["Định nghĩa", "Khi nào dùng", "Cơ chế bên trong", "Cú pháp", "Ví dụ mã", "Lỗi thường gặp",
+           "So sánh", "Kinh nghiệm thực tế", "Câu hỏi phỏng vấn", "Tóm tắt nhanh"],
+    "zh": ["定义", "使用场景", "内部原理", "语法与结构", "代码示例", "常见误区", "对比", "实践经验", "面试题",
+           "要点速览"],
 }
+BODY = {
+    "vi": """
+Tổng là {{ value: topic/demo.py#total }} và tỉ lệ {{ value: topic/demo.py#ratio:.3f }}.
+
+{{ code: topic/demo.py#compute }}
+
+{{ output: topic/demo.py }}
+
+{{ table: topic/demo.py#squares | Số | Bình phương {:.1f} }}
+""",
+    "zh": """
+总和是 {{ value: topic/demo.py#total }}，比例为 {{ value: topic/demo.py#ratio:.3f }}。
+
+{{ code: topic/demo.py#compute }}
+
+{{ output: topic/demo.py }}
+
+{{ table: topic/demo.py#squares | 数 | 平方 {:.1f} }}
+""",
+}
+TITLES = {"vi": ("Thẻ thử", "Một thẻ nhỏ để thử"), "zh": ("测试卡片", "用于测试的小卡片")}
+
+
+def card_text(lang: str, body: str | None = None) -> str:
+    """A card that passes every check: front matter, title, the ten sections, the body in 'code'."""
+    title, description = TITLES[lang]
+    parts = [f"---\ntitle: {title}\ndescription: {description}\ntags: [fundamentals]\n---\n\n# {title}\n"]
+    for index, heading in enumerate(HEADINGS[lang]):
+        parts.append(f"\n## {heading}\n")
+        parts.append((BODY[lang] if body is None else body) if index == 4 else "\nText.\n")
+    return "".join(parts)
 
 
 @pytest.fixture
@@ -115,8 +117,10 @@ def tiny_site(tmp_path: Path) -> Path:
     write(tmp_path, "mkdocs.yml", TINY_MKDOCS)
     write(tmp_path, "docs/index.vi.md", "# Trang chủ\n")
     write(tmp_path, "docs/index.zh.md", "# 首页\n")
-    for lang, text in CARD.items():
-        write(tmp_path, f"docs/topic/card.{lang}.md", text)
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    for lang in HEADINGS:
+        (tmp_path / "docs/topic").mkdir(parents=True, exist_ok=True)
+        (tmp_path / f"docs/topic/card.{lang}.md").write_text(card_text(lang), encoding="utf-8")
     write(tmp_path, "snippets/topic/helper.py", "def square(x):\n    return x * x\n")
     write(tmp_path, "snippets/topic/demo.py", DEMO_SNIPPET)
     return tmp_path

@@ -1,0 +1,204 @@
+"""Card checks: template sections, known tags, encoding, and vi/zh parity.
+
+Run with every build and alone as ``make check``. Each problem names the file and line.
+Parity compares each card's translations with the default-language card: the same sections
+in the same order, the same references (kind, snippet, name) in the same order, the same tags.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from pathlib import Path
+
+from ftfy import fix_text
+from ftfy.badness import is_bad
+
+from scripts.collect import Page, Reference
+from scripts.config import Project
+from scripts.data import SiteData
+from scripts.problems import Problem
+
+EXTRA = "(extra)"
+
+
+def check_pages(pages: list[Page], data: SiteData, project: Project) -> list[Problem]:
+    """Every problem of the checks, for every page, all at once."""
+    problems = []
+    for page in pages:
+        problems += check_encoding(page)
+        if page.is_card:
+            problems += check_title(page)
+            problems += check_tags(page, data)
+            problems += check_sections(page, data)
+    problems += check_parity(pages, project, data)
+    return problems
+
+
+def check_encoding(page: Page) -> list[Problem]:
+    """Lines that look like mojibake (UTF-8 read in another code page and saved again)."""
+    problems = []
+    for number, line in enumerate(page.text.splitlines(), start=1):
+        if is_bad(line):
+            repaired = fix_text(line)
+            hint = f"; probably meant: {repaired.strip()[:60]!r}" if repaired != line else ""
+            problems.append(Problem(page.path, number, f"text looks garbled (mojibake){hint}"))
+    return problems
+
+
+def check_title(page: Page) -> list[Problem]:
+    titles = [h for h in page.headings if h.level == 1]
+    if len(titles) != 1:
+        return [Problem(page.path, titles[1].line if titles else 1,
+                        f"a card has exactly one '# ' title, found {len(titles)}")]
+    return []
+
+
+def check_tags(page: Page, data: SiteData) -> list[Problem]:
+    line = page.field_lines.get("tags", 1)
+    return [Problem(page.path, line, f"unknown tag '{tag}' (known: {', '.join(data.tags)}; "
+                                     f"add new ones to data/tags.yml)")
+            for tag in page.tags if tag not in data.tags]
+
+
+def section_sequence(page: Page, data: SiteData) -> list[tuple[str, int]]:
+    """(section key, line) for each ``##`` heading; headings outside the template are EXTRA."""
+    by_heading = data.section_by_heading(page.lang)
+    return [(by_heading[h.text].key if h.text in by_heading else EXTRA, h.line)
+            for h in page.headings if h.level == 2]
+
+
+def check_sections(page: Page, data: SiteData) -> list[Problem]:
+    """The ten template sections, each once, in order, with the heading of the page's language."""
+    problems = _foreign_headings(page, data)
+    first_of: dict[str, int] = {}
+    for key, line in section_sequence(page, data):
+        if key == EXTRA:
+            continue
+        if key in first_of:
+            problems.append(Problem(page.path, line, f"section '{key}' appears twice"))
+        first_of.setdefault(key, line)
+    order = [s.key for s in data.sections]
+    present = [k for k in order if k in first_of]
+    in_page_order = sorted(present, key=first_of.__getitem__)
+    if in_page_order != present:
+        wrong = next(a for a, b in zip(in_page_order, present, strict=True) if a != b)
+        template = ", ".join(_heading(data, k, page.lang) for k in order)
+        problems.append(Problem(page.path, first_of[wrong], f"section '{_heading(data, wrong, page.lang)}' "
+                                                            f"is out of order; the template order is: {template}"))
+    end = page.text.count("\n") + 1
+    problems += [Problem(page.path, _insert_line(key, order, first_of, end),
+                         f"missing section '## {_heading(data, key, page.lang)}' ({key})")
+                 for key in order if key not in first_of]
+    return problems
+
+
+def _foreign_headings(page: Page, data: SiteData) -> list[Problem]:
+    """A template heading written in another language than the page's."""
+    problems = []
+    for heading in (h for h in page.headings if h.level == 2):
+        for section in data.sections:
+            for lang, text in section.headings.items():
+                if lang != page.lang and text == heading.text != section.headings[page.lang]:
+                    problems.append(Problem(page.path, heading.line,
+                                            f"'{heading.text}' is the {lang} heading of section "
+                                            f"'{section.key}'; a {page.lang} card writes "
+                                            f"'{section.headings[page.lang]}'"))
+    return problems
+
+
+def _heading(data: SiteData, key: str, lang: str) -> str:
+    return next(s.headings[lang] for s in data.sections if s.key == key)
+
+
+def _insert_line(key: str, order: list[str], first_of: dict[str, int], end: int) -> int:
+    """Where a missing section belongs: the line of the next present section, or the end."""
+    later = [first_of[k] for k in order[order.index(key) + 1:] if k in first_of]
+    return min(later) if later else end
+
+
+def check_parity(pages: list[Page], project: Project, data: SiteData) -> list[Problem]:
+    """Each card exists in every language and its translations keep step with the default one."""
+    return [problem for card in group_cards(pages).values()
+            for problem in card_parity(card, project, data)]
+
+
+def group_cards(pages: list[Page]) -> dict[tuple[str, str], dict[str, Page]]:
+    """(topic, slug) -> language -> page, for cards only."""
+    cards: dict[tuple[str, str], dict[str, Page]] = defaultdict(dict)
+    for page in pages:
+        if page.is_card:
+            cards[(page.topic, page.slug)][page.lang] = page
+    return dict(cards)
+
+
+def card_parity(card: dict[str, Page], project: Project, data: SiteData) -> list[Problem]:
+    """What differs between one card's languages, as problems on the translation's lines."""
+    any_page = next(iter(card.values()))
+    missing = [lang for lang in project.languages if lang not in card]
+    problems = [Problem(any_page.path, 1, f"no {lang} version of this card: expected "
+                                          f"{project.relative(_twin(any_page.path, lang))}")
+                for lang in missing]
+    base = card.get(project.default_language)
+    if base is None:
+        return problems
+    for lang, page in card.items():
+        if lang != base.lang:
+            problems += _compare(base, page, data)
+    return problems
+
+
+def _twin(path: Path, lang: str) -> Path:
+    stem = path.name.split(".")[0]
+    return path.with_name(f"{stem}.{lang}.md")
+
+
+def _compare(base: Page, other: Page, data: SiteData) -> list[Problem]:
+    problems = []
+    if list(base.tags) != list(other.tags):
+        problems.append(Problem(other.path, other.field_lines.get("tags", 1),
+                                f"tags {list(other.tags)} differ from the {base.lang} card's {list(base.tags)}"))
+    base_sections, other_sections = section_sequence(base, data), section_sequence(other, data)
+    if [k for k, _ in base_sections] != [k for k, _ in other_sections]:
+        problems += _sequence_problems("section", base, other, base_sections, other_sections)
+    base_refs = [(_ref_key(r), r.line) for r in base.references]
+    other_refs = [(_ref_key(r), r.line) for r in other.references]
+    problems += _sequence_problems("reference", base, other, base_refs, other_refs)
+    return problems
+
+
+def _ref_key(ref: Reference) -> str:
+    return f"{ref.kind}: {ref.snippet}" + (f"#{ref.name}" if ref.name else "")
+
+
+def _sequence_problems(what: str, base: Page, other: Page, base_items: list[tuple[str, int]],
+                       other_items: list[tuple[str, int]]) -> list[Problem]:
+    """One problem per differing stretch of two (item, line) sequences."""
+    a, b = [k for k, _ in base_items], [k for k, _ in other_items]
+    problems = []
+    end = other.text.count("\n") + 1
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        line = other_items[j1][1] if j1 < len(b) else (other_items[-1][1] if b else end)
+        theirs = ", ".join(a[i1:i2]) or "nothing"
+        ours = ", ".join(b[j1:j2]) or "nothing"
+        where = f" ({base.lang} line {base_items[i1][1]})" if i1 < len(a) else ""
+        problems.append(Problem(other.path, line,
+                                f"{what}s differ from the {base.lang} card: {base.lang} has [{theirs}]{where}, "
+                                f"{other.lang} has [{ours}]"))
+    return problems
+
+
+def parity_report(pages: list[Page], project: Project, data: SiteData) -> list[str]:
+    """One line per card: in step, or how many differences and where."""
+    lines = []
+    for (topic, slug), card in sorted(group_cards(pages).items()):
+        problems = card_parity(card, project, data)
+        languages = ", ".join(sorted(card))
+        sections = len(section_sequence(next(iter(card.values())), data))
+        references = len(next(iter(card.values())).references)
+        status = "in step" if not problems else f"{len(problems)} difference(s)"
+        lines.append(f"{topic}/{slug} [{languages}]: {sections} sections, {references} references: {status}")
+        lines += [f"    {problem}" for problem in problems]
+    return lines

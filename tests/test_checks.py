@@ -1,0 +1,120 @@
+"""Card checks: template sections, tags, encoding, vi/zh parity, data files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import card_text, write
+
+from scripts import build, checks, collect, data
+from scripts.config import Project
+from scripts.problems import BuildFailed
+
+
+def problems_of(site, relative="docs/topic/card.vi.md"):
+    project = Project.load(site)
+    page, _ = collect.read_page(site / relative, project)
+    site_data = data.load(project)
+    return [(p.line, p.message) for p in checks.check_sections(page, site_data) + checks.check_tags(page, site_data)
+            + checks.check_encoding(page) + checks.check_title(page)]
+
+
+def replace_in(path, old, new):
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(path, text):
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_the_tiny_card_passes(tiny_site):
+    assert problems_of(tiny_site) == []
+    assert problems_of(tiny_site, "docs/topic/card.zh.md") == []
+
+
+def test_missing_section_is_reported_where_it_belongs(tiny_site):
+    card = tiny_site / "docs/topic/card.vi.md"
+    replace_in(card, "## Cú pháp\n", "")
+    assert problems_of(tiny_site) == [(line_of(card, "## Ví dụ mã"), "missing section '## Cú pháp' (syntax)")]
+
+
+def test_out_of_order_duplicate_and_foreign_headings(tiny_site):
+    card = tiny_site / "docs/topic/card.vi.md"
+    replace_in(card, "## So sánh", "## 对比")
+    replace_in(card, "## Tóm tắt nhanh", "## Định nghĩa")
+    found = problems_of(tiny_site)
+    messages = [m for _, m in found]
+    assert any(m.startswith("'对比' is the zh heading of section 'comparison'; a vi card writes 'So sánh'")
+               for m in messages)
+    assert "section 'definition' appears twice" in messages
+    assert "missing section '## So sánh' (comparison)" in messages
+
+
+def test_extra_sections_are_allowed(tiny_site):
+    card = tiny_site / "docs/topic/card.vi.md"
+    replace_in(card, "## So sánh", "## Thí nghiệm thêm\n\nText.\n\n## So sánh")
+    assert problems_of(tiny_site) == []
+
+
+def test_unknown_tag(tiny_site):
+    card = tiny_site / "docs/topic/card.vi.md"
+    replace_in(card, "tags: [fundamentals]", "tags: [fundamentals, nonsense]")
+    assert problems_of(tiny_site)[0][0] == 4
+    assert problems_of(tiny_site)[0][1].startswith("unknown tag 'nonsense'")
+
+
+def test_mojibake_is_flagged_with_its_line_and_repair(tiny_site):
+    card = tiny_site / "docs/topic/card.vi.md"
+    replace_in(card, "Text.", "Gi·∫£i th√≠ch hai k·ªπ thu·∫≠t chu·∫©n h√≥a.")
+    ((line, message),) = problems_of(tiny_site)
+    assert line == line_of(card, "Gi·∫£i")
+    assert "mojibake" in message and "Giải thích hai kỹ thuật chuẩn hóa" in message
+
+
+def test_invalid_utf8_is_flagged_with_its_line(tiny_site):
+    card = tiny_site / "docs/topic/card.vi.md"
+    raw = card.read_bytes().replace(b"Text.", b"Bad \xff byte.", 1)
+    card.write_bytes(raw)
+    _, found = collect.read_page(card, Project.load(tiny_site))
+    assert [(p.line, p.message.split(" (")[0]) for p in found] == [
+        (raw[: raw.index(b"\xff")].count(b"\n") + 1, "invalid UTF-8")]
+
+
+def test_parity_reports_missing_translation_tags_sections_and_references(tiny_site):
+    zh = tiny_site / "docs/topic/card.zh.md"
+    replace_in(zh, "tags: [fundamentals]", "tags: [fundamentals, pytorch]")
+    replace_in(zh, "## 对比\n", "## 额外\n\nText.\n\n## 对比\n")
+    replace_in(zh, "{{ output: topic/demo.py }}", "")
+    write(tiny_site, "docs/topic/lonely.vi.md", card_text("vi", body="\nText.\n"))
+    project = Project.load(tiny_site)
+    pages, _ = collect.collect(project)
+    found = [str(p) for p in checks.check_parity(pages, project, data.load(project))]
+    assert any(re.search(r"lonely\.vi\.md:1: no zh version of this card: expected docs/topic/lonely\.zh\.md", p)
+               for p in found)
+    assert any("card.zh.md:4: tags ['fundamentals', 'pytorch'] differ" in p for p in found)
+    assert any("sections differ from the vi card: vi has [nothing]" in p and "zh has [(extra)]" in p
+               for p in found)
+    assert any("references differ from the vi card: vi has [output: topic/demo.py]" in p for p in found)
+    report = checks.parity_report(pages, project, data.load(project))
+    assert any(line.startswith("topic/card [vi, zh]") and "3 difference(s)" in line for line in report)
+
+
+def test_check_command_lists_every_problem_and_fails(tiny_site, capsys):
+    replace_in(tiny_site / "docs/topic/card.zh.md", "## 对比", "## 比较")
+    replace_in(tiny_site / "docs/topic/card.vi.md", "tags: [fundamentals]", "tags: [nonsense]")
+    assert build.main(["check", "--root", str(tiny_site)]) == 1
+    out, err = capsys.readouterr()
+    assert "topic/card [vi, zh]" in out
+    assert "unknown tag 'nonsense'" in err and "missing section '## 对比'" in err
+    assert "problem(s)" in err.splitlines()[-1]
+
+
+def test_data_files_are_validated_with_file_and_line(tiny_site):
+    write(tiny_site, "data/tags.yml", "fundamentals:\n  vi: Nền tảng\nother: nope\n")
+    data.clear_cache()
+    with pytest.raises(BuildFailed) as failure:
+        data.load(Project.load(tiny_site))
+    text = str(failure.value)
+    assert "data/tags.yml:1: tag 'fundamentals' has no 'zh' label" in text
+    assert "data/tags.yml:3: tag 'other' needs a mapping with vi, zh" in text
