@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 TORCH_SPEC := torch>=2.2,<2.14
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: serve build test check prepare lint bench clean
+.PHONY: serve build test check card prepare lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,9 @@ test: $(STAMP)            ## the whole test suite (what .ci/run calls)
 
 check: $(STAMP)           ## run snippets if needed and validate every page
 	$(PY) -m scripts.build check
+
+card: $(STAMP)            ## new card: make card NAME=group-norm TOPIC=normalization
+	$(PY) -m scripts.scaffold --name "$(NAME)" --topic "$(TOPIC)"
 
 prepare: $(STAMP)         ## only run the snippets the cache lacks
 	$(PY) -m scripts.build prepare

@@ -28,6 +28,8 @@ def check_pages(pages: list[Page], data: SiteData, project: Project) -> list[Pro
     for page in pages:
         problems += check_encoding(page)
         if page.is_card:
+            if page.topic not in data.topics:
+                problems.append(Problem(page.path, 1, f"topic folder '{page.topic}' is not in data/topics.yml"))
             problems += check_title(page)
             problems += check_tags(page, data)
             problems += check_sections(page, data)

@@ -118,3 +118,36 @@ def test_data_files_are_validated_with_file_and_line(tiny_site):
     text = str(failure.value)
     assert "data/tags.yml:1: tag 'fundamentals' has no 'zh' label" in text
     assert "data/tags.yml:3: tag 'other' needs a mapping with vi, zh" in text
+
+
+def test_scaffold_creates_a_card_that_passes_once_filled_in(tiny_site, capsys):
+    from scripts import scaffold
+
+    write(tiny_site, "data/topics.yml", "topic:\n  vi: Chủ đề\n  zh: 主题\n")
+    data.clear_cache()
+    assert scaffold.main(["--name", "group-norm", "--topic", "topic", "--root", str(tiny_site)]) == 0
+    created = {line.split()[-1] for line in capsys.readouterr().out.splitlines() if line.startswith("created")}
+    assert created == {"docs/topic/group-norm.vi.md", "docs/topic/group-norm.zh.md",
+                       "snippets/topic/group_norm.py", "tests/snippets/test_group_norm.py"}
+    # refuses to overwrite anything, and writes nothing
+    assert scaffold.main(["--name", "group-norm", "--topic", "topic", "--root", str(tiny_site)]) == 1
+    assert "refusing to overwrite" in capsys.readouterr().err
+    # not filled in yet: the check says what is missing
+    assert build.main(["check", "--root", str(tiny_site)]) == 1
+    assert "group-norm.vi.md:2: front matter field 'title' must be non-empty text" in capsys.readouterr().err
+    for lang, title in (("vi", "Chuẩn hóa theo nhóm"), ("zh", "组归一化")):
+        card = tiny_site / f"docs/topic/group-norm.{lang}.md"
+        replace_in(card, 'title: ""', f"title: {title}")
+        replace_in(card, 'description: ""', f"description: {title}.")
+        replace_in(card, "tags: []", "tags: [fundamentals]")
+    assert build.main(["check", "--root", str(tiny_site)]) == 0
+    assert "topic/group-norm [vi, zh]: 10 sections, 2 references: in step" in capsys.readouterr().out
+
+
+def test_scaffold_refuses_unknown_topic_and_bad_names(tiny_site, capsys):
+    from scripts import scaffold
+
+    assert scaffold.main(["--name", "x", "--topic", "nowhere", "--root", str(tiny_site)]) == 1
+    assert "unknown topic 'nowhere'" in capsys.readouterr().err
+    assert scaffold.main(["--name", "Bad Name", "--topic", "topic", "--root", str(tiny_site)]) == 1
+    assert not (tiny_site / "docs/nowhere").exists()
