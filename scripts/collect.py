@@ -8,6 +8,7 @@ A page refers to snippet results with directives written in ``{{ kind: ... }}``:
     {{ figure: normalization/iterated_products.py#norms | caption in the page's language }}
     {{ table: normalization/iterated_products.py#growth | s | Final norm {:.3g} | ... }}
     {{ value: normalization/iterated_products.py#final_norm_s1:.3g }}   inline, in prose
+    {{ catalog: cards }}    generated from front matter and data/: cards, tags or glossary
 
 Paths are relative to ``snippets/``. ``code``, ``output``, ``figure`` and ``table`` stand
 alone on their line; ``value`` goes anywhere in a sentence. A table lists one header per
@@ -26,8 +27,9 @@ import yaml
 from scripts.config import Project
 from scripts.problems import Problem
 
-KINDS = ("code", "output", "figure", "table", "value")
-BLOCK_KINDS = ("code", "output", "figure", "table")
+KINDS = ("code", "output", "figure", "table", "value", "catalog")
+BLOCK_KINDS = ("code", "output", "figure", "table", "catalog")
+NO_SNIPPET_KINDS = ("catalog",)
 DIRECTIVE = re.compile(r"\{\{\s*(?P<kind>[A-Za-z_]+)\s*:\s*(?P<body>.*?)\s*\}\}")
 ANY_BRACES = re.compile(r"\{\{.*?\}\}")
 FENCE = re.compile(r"^\s*(```+|~~~+)")
@@ -230,6 +232,10 @@ def find_references(text: str, path: Path, first_line: int = 1) -> tuple[list[Re
 
 def _parse(match: re.Match, line: str, path: Path, number: int) -> tuple[Reference | None, Problem | None]:
     kind, body = match["kind"], match["body"]
+    if kind in NO_SNIPPET_KINDS:
+        return Reference(kind=kind, snippet="", name=body.strip(), path=path, line=number,
+                         text=match.group(0), indent=line[: len(line) - len(line.lstrip())]), (
+            None if line.strip() == match.group(0) else Problem(path, number, f"'{kind}' must stand alone on its line"))
     target, *extras = [part.strip() for part in body.split("|")]
     snippet, _, name = target.partition("#")
     fmt = ""
@@ -271,6 +277,8 @@ def snippet_path(ref: Reference, project: Project) -> Path:
 
 def check_snippet_exists(ref: Reference, project: Project) -> list[Problem]:
     """The snippet file a directive names exists (names inside it are checked by inject)."""
+    if ref.kind in NO_SNIPPET_KINDS:
+        return []
     path = snippet_path(ref, project)
     if not ref.snippet.endswith(".py") or not path.is_file():
         return [Problem(ref.path, ref.line, f"snippet not found: snippets/{ref.snippet}")]
@@ -298,5 +306,5 @@ def snippets_used(pages: list[Page], project: Project) -> list[Path]:
     A snippet only shown as code (``{{ code: ... }}``) needs no run.
     """
     paths = {snippet_path(ref, project) for page in pages for ref in page.references
-             if ref.kind != "code"}
+             if ref.kind not in ("code", *NO_SNIPPET_KINDS)}
     return sorted(p for p in paths if p.is_file())

@@ -1,26 +1,38 @@
 """Inject stage: replace each directive of a page by its stored result, in the page's language.
 
-Pure text in, text out: ``render(page, text, results, project)`` reads no snippet output
-from anywhere but ``results``, so it is cheap enough to run inside the MkDocs hook for
+Pure text in, text out: ``render(page, text, context)`` reads no snippet output from
+anywhere but ``context.results``, so it is cheap enough to run inside the MkDocs hook for
 every language, and the orchestrator runs it once beforehand to validate every page.
+Each page also gets the glossary's abbreviations, with definitions in its language.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from scripts import catalog
 from scripts.collect import Page, Reference, cells, find_references, snippet_path
 from scripts.config import Project
+from scripts.data import SiteData
 from scripts.i18n import message
 from scripts.problems import Problem
 from scripts.result import Result
 
 
-def render(page: Page, text: str, results: dict[str, Result], project: Project,
-           first_line: int = 1) -> tuple[str, list[Problem]]:
+@dataclass(frozen=True)
+class Context:
+    """What injection reads: the project, stored results, every page, and site data."""
+
+    project: Project
+    results: dict[str, Result]
+    pages: tuple[Page, ...] = ()
+    data: SiteData | None = None
+
+
+def render(page: Page, text: str, context: Context, first_line: int = 1) -> tuple[str, list[Problem]]:
     """The page's Markdown with every directive replaced, and the problems found.
 
     ``first_line`` is the file line where ``text`` starts (MkDocs hands hooks the page
@@ -37,12 +49,15 @@ def render(page: Page, text: str, results: dict[str, Result], project: Project,
         line = lines[number - 1]
         for ref in refs:
             ref = replace(ref, line=ref.line + offset)
-            rendered, problem = _render_one(ref, page.lang, results, project)
+            rendered, problem = _render_one(ref, page, context)
             if problem:
                 problems.append(problem)
             line = line.replace(ref.text, rendered, 1)
         lines[number - 1] = line
-    return "\n".join(lines) + ("\n" if text.endswith("\n") else ""), problems
+    rendered = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+    if context.data is not None:
+        rendered += "\n\n" + catalog.abbreviations(page.lang, context.data) + "\n"
+    return rendered, problems
 
 
 class Unresolved(LookupError):
@@ -53,16 +68,20 @@ class Unresolved(LookupError):
         self.message, self.title_key, self.detail = message, title_key, detail or message
 
 
-def _render_one(ref: Reference, lang: str, results: dict[str, Result],
-                project: Project) -> tuple[str, Problem | None]:
+def _render_one(ref: Reference, page: Page, context: Context) -> tuple[str, Problem | None]:
     """Markdown for one directive, or an in-page error box and the problem it stands for."""
     try:
-        return _render_result(ref, lang, results, project), None
+        return _render_result(ref, page, context), None
     except Unresolved as exc:
-        return _error_box(ref, lang, exc.title_key, exc.detail), Problem(ref.path, ref.line, exc.message)
+        return _error_box(ref, page.lang, exc.title_key, exc.detail), Problem(ref.path, ref.line, exc.message)
 
 
-def _render_result(ref: Reference, lang: str, results: dict[str, Result], project: Project) -> str:
+def _render_result(ref: Reference, page: Page, context: Context) -> str:
+    if ref.kind == "catalog":
+        if ref.name not in catalog.CATALOGS or context.data is None:
+            raise Unresolved(f"unknown catalog '{ref.name}' (catalogs: {', '.join(catalog.CATALOGS)})")
+        return _indented(ref, catalog.render(ref.name, page, list(context.pages), context.data))
+    lang, results, project = page.lang, context.results, context.project
     path = snippet_path(ref, project)
     if not path.is_file():
         raise Unresolved(f"snippet not found: snippets/{ref.snippet}")

@@ -15,8 +15,9 @@ import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
-from scripts import data, inject, pipeline
+from scripts import data, inject, pipeline, search_index
 from scripts.collect import Page, page_language
 from scripts.config import Project
 from scripts.problems import BuildFailed
@@ -43,6 +44,22 @@ def on_pre_build(config):
     _report(pipeline.validate(prepared, project))  # checks + every reference, all pages
 
 
+@event_priority(-200)  # after mkdocs-static-i18n has built this language's navigation
+def on_nav(nav, config, files):
+    """Name each topic section in the language of its pages, from data/topics.yml."""
+    project = _state["project"]
+    topics = data.load(project).topics
+    for section in (item for item in nav.items if item.is_section):
+        pages = [child for child in section.children if child.is_page]
+        if not pages:
+            continue
+        source = Path(pages[0].file.abs_src_path)
+        folder = source.resolve().relative_to(project.docs_dir.resolve()).parts[0]
+        if folder in topics:
+            section.title = topics[folder][page_language(source, project)]
+    return nav
+
+
 def on_page_markdown(markdown, page, config, files):
     project = _state["project"]
     source = Path(page.file.abs_src_path)
@@ -51,8 +68,17 @@ def on_page_markdown(markdown, page, config, files):
     card = Page(path=source, lang=page_language(source, project), topic=topic)
     full_text = source.read_text(encoding="utf-8")
     first_line = full_text[: max(full_text.find(markdown), 0)].count("\n") + 1
-    rendered, _ = inject.render(card, markdown, _state["prepared"].results, project, first_line)
+    context = _state["prepared"].context(project, data.load(project))
+    rendered, _ = inject.render(card, markdown, context, first_line)
     return rendered  # its problems were reported by on_pre_build's validation
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100), which writes the merged index last
+def on_post_build(config):
+    """One search index per language, split from the merged one."""
+    counts = search_index.split(Path(config.site_dir), _state["project"])
+    if counts:
+        log.info("dlcards: search index per language: %s", counts)
 
 
 def _report(problems):

@@ -27,6 +27,10 @@ class Prepared:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
 
+    def context(self, project: Project, site_data: data.SiteData) -> inject.Context:
+        """What injection needs to render any page."""
+        return inject.Context(project, self.results, tuple(self.pages), site_data)
+
     def summary(self) -> str:
         ran = ", ".join(self.executed) or "none"
         return (f"{len(self.results)} snippet(s): {len(self.cached)} from cache, "
@@ -69,10 +73,12 @@ def _snippet_problem(result: Result, project: Project) -> Problem:
 
 def validate(prepared: Prepared, project: Project) -> list[Problem]:
     """Every problem of the site: collect, execution, and each reference rendered once."""
+    site_data = data.load(project)
     problems = list(prepared.problems)
-    problems += checks.check_pages(prepared.pages, data.load(project), project)
+    problems += checks.check_pages(prepared.pages, site_data, project)
+    context = prepared.context(project, site_data)
     for page in prepared.pages:
-        _, found = inject.render(page, page.text, prepared.results, project)
+        _, found = inject.render(page, page.text, context)
         problems += found
     return sorted(set(problems))
 

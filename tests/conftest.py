@@ -118,6 +118,7 @@ def tiny_site(tmp_path: Path) -> Path:
     write(tmp_path, "docs/index.vi.md", "# Trang chủ\n")
     write(tmp_path, "docs/index.zh.md", "# 首页\n")
     shutil.copytree(REPO / "data", tmp_path / "data")
+    write(tmp_path, "data/topics.yml", "topic:\n  vi: Chủ đề thử\n  zh: 测试主题\n")
     for lang in HEADINGS:
         (tmp_path / "docs/topic").mkdir(parents=True, exist_ok=True)
         (tmp_path / f"docs/topic/card.{lang}.md").write_text(card_text(lang), encoding="utf-8")

@@ -51,6 +51,35 @@ def test_site_loads_nothing_from_outside(site):
     assert (site / "assets/vendor/katex/katex.min.js").is_file()
 
 
+def test_one_search_index_per_language(site):
+    for lang, prefix_ok in (("vi", lambda loc: not loc.startswith("zh/")), ("zh", lambda loc: loc.startswith("zh/"))):
+        index = json.loads((site / f"search/search_index.{lang}.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == [lang]
+        locations = [doc["location"] for doc in index["docs"]]
+        assert locations and all(prefix_ok(loc) for loc in locations)
+        assert (f"zh/{CARD}/" if lang == "zh" else f"{CARD}/") in locations
+    # each page loads the script that picks its language's index, before Material's bundle
+    html = page(site, "zh")
+    assert html.index("search-language.js") < html.index("bundle.")
+
+
+@pytest.mark.parametrize(("lang", "title"), [("vi", 'title="chuẩn hóa theo lớp (layer normalization)'),
+                                             ("zh", 'title="层归一化 (layer normalization)')])
+def test_abbreviations_have_hover_definitions_in_the_readers_language(site, lang, title):
+    assert f"<abbr {title}" in page(site, lang)
+
+
+@pytest.mark.parametrize(("lang", "topic"), [("vi", "Chuẩn hóa"), ("zh", "归一化")])
+def test_generated_home_tags_and_glossary_pages(site, lang, topic):
+    prefix = "" if lang == "vi" else "zh/"
+    home = (site / prefix / "index.html").read_text(encoding="utf-8")
+    assert f'href="{CARD}/"' in home and f">{topic}</h2>" in re.sub(r"<a class=\"headerlink.*?</a>", "", home)
+    glossary = (site / prefix / "glossary/index.html").read_text(encoding="utf-8")
+    assert "layer normalization" in glossary and f"../{CARD}/" in glossary
+    tags = (site / prefix / "tags/index.html").read_text(encoding="utf-8")
+    assert 'id="normalization"' in tags and f"../{CARD}/" in tags
+
+
 def test_search_index_segments_chinese(site):
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     assert set(index["config"]["lang"]) >= {"vi", "zh"}

@@ -131,7 +131,7 @@ def test_inject_reports_bad_format_and_keeps_indentation(tiny_site):
     page = collect.Page(path=tiny_site / "docs/x.vi.md", lang="vi", topic="")
     text = ("- item\n\n    {{ table: topic/demo.py#squares | A | B {:.2f} }}\n\n"
             "{{ value: topic/demo.py#total:.2q }}\n")
-    rendered, problems = inject.render(page, text, results, project)
+    rendered, problems = inject.render(page, text, inject.Context(project, results))
     assert "    | A | B |\n    | ---: | ---: |\n    | 1 | 1.00 |" in rendered
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [(5, "cannot format 30 with '.2q'")]
 
@@ -145,6 +145,6 @@ def test_failed_snippet_shows_an_error_box_in_the_readers_language(tiny_site, la
     error = SnippetError("ValueError", "bad", str(snippet), 7)
     results = {"topic/demo.py": Result("topic/demo.py", "k", ok=False, error=error)}
     page = collect.Page(path=tiny_site / f"docs/x.{lang}.md", lang=lang, topic="")
-    rendered, problems = inject.render(page, "{{ output: topic/demo.py }}\n", results, project)
+    rendered, problems = inject.render(page, "{{ output: topic/demo.py }}\n", inject.Context(project, results))
     assert f'!!! failure "{title}"' in rendered and "demo.py:7: ValueError: bad" in rendered
     assert "which failed" in problems[0].message

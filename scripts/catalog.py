@@ -1,0 +1,89 @@
+"""Pages generated from the cards' front matter and data/: card index, tags, glossary, abbreviations.
+
+A page asks for one with ``{{ catalog: cards }}``, ``{{ catalog: tags }}`` or
+``{{ catalog: glossary }}``; adding a card never needs a hand edit of an index.
+Everything is written in the language of the page that asks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from scripts.collect import Page
+from scripts.data import SiteData, Term
+from scripts.i18n import message
+
+CATALOGS = ("cards", "tags", "glossary")
+
+
+def link(source: Page, target: Page) -> str:
+    """A Markdown link target from one page to another, language-neutral (the i18n plugin picks the language)."""
+    neutral = target.path.with_name(f"{target.slug}.md")
+    return Path(os.path.relpath(neutral, source.path.parent)).as_posix()
+
+
+def cards_in(pages: list[Page], lang: str) -> list[Page]:
+    return sorted((p for p in pages if p.is_card and p.lang == lang), key=lambda p: (p.topic, p.title.lower()))
+
+
+def render(name: str, page: Page, pages: list[Page], data: SiteData) -> str:
+    """The Markdown of one catalog, for ``page``'s language."""
+    return {"cards": _cards, "tags": _tags, "glossary": _glossary}[name](page, pages, data)
+
+
+def _card_line(page: Page, card: Page) -> str:
+    return f"- [{card.title}]({link(page, card)}) — {card.description}"
+
+
+def _cards(page: Page, pages: list[Page], data: SiteData) -> str:
+    """Cards grouped by topic, in the order of data/topics.yml, with their descriptions."""
+    blocks = []
+    cards = cards_in(pages, page.lang)
+    for topic, names in data.topics.items():
+        lines = [_card_line(page, card) for card in cards if card.topic == topic]
+        if lines:
+            blocks.append(f"## {names[page.lang]}\n\n" + "\n".join(lines))
+    return "\n\n".join(blocks) if blocks else message(page.lang, "no_cards")
+
+
+def _tags(page: Page, pages: list[Page], data: SiteData) -> str:
+    """One section per tag in use, listing the cards that carry it."""
+    blocks = []
+    cards = cards_in(pages, page.lang)
+    for tag, labels in data.tags.items():
+        lines = [_card_line(page, card) for card in cards if tag in card.tags]
+        if lines:
+            blocks.append(f"## {labels[page.lang]} {{#{tag}}}\n\n" + "\n".join(lines))
+    return "\n\n".join(blocks) if blocks else message(page.lang, "no_cards")
+
+
+def uses_term(card: Page, term: Term) -> bool:
+    """A card uses a term when it names it in its language, in English, or by its abbreviation."""
+    text = card.text.lower()
+    if term.names[card.lang].lower() in text or term.en.lower() in text:
+        return True
+    return bool(term.abbr) and re.search(rf"(?<![\w-]){re.escape(term.abbr)}(?![\w-])", card.text) is not None
+
+
+def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
+    """A table of every term: this language, the other languages, English, abbreviation, definition, cards."""
+    lang = page.lang
+    others = [other for other in data.glossary[0].names if other != lang] if data.glossary else []
+    headers = [message(lang, "term"), *[message(lang, f"language_{o}") for o in others], "English",
+               message(lang, "abbreviation"), message(lang, "definition"), message(lang, "cards")]
+    rows = []
+    cards = cards_in(pages, lang)
+    for term in sorted(data.glossary, key=lambda t: t.names[lang].lower()):
+        used = ", ".join(f"[{card.title}]({link(page, card)})" for card in cards if uses_term(card, term))
+        cells = [f"**{term.names[lang]}**", *[term.names[o] for o in others], term.en, term.abbr,
+                 term.definitions[lang], used]
+        rows.append("| " + " | ".join(cell.replace("|", r"\|") for cell in cells) + " |")
+    return "\n".join(["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers), *rows])
+
+
+def abbreviations(lang: str, data: SiteData) -> str:
+    """Python-Markdown ``abbr`` definitions: hovering BN, LN, SGD... shows them in the reader's language."""
+    return "\n".join(f"*[{term.abbr}]: {term.names[lang]} ({term.en}): {term.definitions[lang]}"
+                     for term in data.glossary if term.abbr)
