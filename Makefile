@@ -27,7 +27,12 @@ serve: $(STAMP)           ## run what needs running, serve at http://127.0.0.1:8
 build: $(STAMP)           ## static site into site/
 	$(PY) -m scripts.build build
 
-test: $(STAMP)            ## the whole test suite (what .ci/run calls)
+# Browser tests use Debian's chromium (never a downloaded browser) and CJK fonts.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+
+test: $(STAMP) $(CHROMIUM) ## the whole test suite (what .ci/run calls)
 	$(PY) -m pytest -q
 
 check: $(STAMP)           ## run snippets if needed and validate every page

@@ -125,3 +125,13 @@ def tiny_site(tmp_path: Path) -> Path:
     write(tmp_path, "snippets/topic/helper.py", "def square(x):\n    return x * x\n")
     write(tmp_path, "snippets/topic/demo.py", DEMO_SNIPPET)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real site, built once per test session (strict: every check and reference must pass)."""
+    from scripts import build
+
+    out = tmp_path_factory.mktemp("site")
+    assert build.main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
+    return out

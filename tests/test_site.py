@@ -13,11 +13,9 @@ from scripts import build
 CARD = "normalization/layer-norm"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site")
-    assert build.main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
-    return out
+@pytest.fixture
+def site(real_site):
+    return real_site
 
 
 def page(site, lang: str) -> str:
