@@ -41,7 +41,11 @@ def on_pre_build(config):
     _state["prepared"] = prepared
     if prepared.executed:
         log.info("dlcards: %s", prepared.summary())
-    _report(pipeline.validate(prepared, project))  # checks + every reference, all pages
+    try:
+        problems = pipeline.validate(prepared, project)  # checks + every reference, all pages
+    except BuildFailed as failure:  # data/*.yml itself is broken: nothing can be rendered
+        raise PluginError(f"dlcards: the build stopped:\n{failure}") from failure
+    _report(problems)
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has built this language's navigation

@@ -113,3 +113,14 @@ def test_bare_mkdocs_build_also_fails_on_a_bad_reference(tiny_site):
                          capture_output=True, text=True)
     assert run.returncode != 0
     assert f"card.zh.md:{line}: no value 'missing'" in run.stdout + run.stderr
+
+
+def test_broken_data_file_stops_bare_mkdocs_with_file_and_line(tiny_site):
+    import subprocess
+    import sys
+
+    write(tiny_site, "data/tags.yml", "fundamentals:\n  vi: Nền tảng\n")
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tiny_site,
+                         capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "data/tags.yml:1: tag 'fundamentals' has no 'zh' label" in run.stdout + run.stderr
