@@ -148,7 +148,7 @@ def _table(ref: Reference, result: Result, lang: str) -> str:
                           f"but the page gives {len(ref.columns)} headers")
     header = "| " + " | ".join(c.header for c in ref.columns) + " |"
     rule = "|" + "|".join(" ---: " if _numeric(table, i) else " --- " for i in range(len(columns))) + "|"
-    rows = ["| " + " | ".join(_cell(v, c.fmt, ref) for v, c in zip(row, ref.columns, strict=True)) + " |"
+    rows = ["| " + " | ".join(_cell(v, c.fmt) for v, c in zip(row, ref.columns, strict=True)) + " |"
             for row in table["rows"]]
     return _indented(ref, "\n".join(["", header, rule, *rows, ""]))
 
@@ -157,11 +157,11 @@ def _numeric(table: dict, index: int) -> bool:
     return all(isinstance(row[index], int | float) for row in table["rows"])
 
 
-def _cell(value, fmt: str, ref: Reference) -> str:
-    return _format(value, fmt, ref).replace("|", r"\|")
+def _cell(value, fmt: str) -> str:
+    return _format(value, fmt).replace("|", r"\|")
 
 
-def _format(value, fmt: str, ref: Reference) -> str:
+def _format(value, fmt: str) -> str:
     try:
         return format(value, fmt)
     except (ValueError, TypeError) as exc:
@@ -172,7 +172,7 @@ def _value(ref: Reference, result: Result, lang: str) -> str:
     if ref.name not in result.values:
         known = ", ".join(result.values) or "none"
         raise Unresolved(f"no value '{ref.name}' in snippets/{ref.snippet} (values: {known})")
-    return _format(result.values[ref.name], ref.fmt, ref)
+    return _format(result.values[ref.name], ref.fmt)
 
 
 RENDERERS = {"output": _output, "figure": _figure, "table": _table, "value": _value}
