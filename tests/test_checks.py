@@ -151,3 +151,13 @@ def test_scaffold_refuses_unknown_topic_and_bad_names(tiny_site, capsys):
     assert "unknown topic 'nowhere'" in capsys.readouterr().err
     assert scaffold.main(["--name", "Bad Name", "--topic", "topic", "--root", str(tiny_site)]) == 1
     assert not (tiny_site / "docs/nowhere").exists()
+
+
+def test_swapped_sections_are_out_of_order(tiny_site):
+    card = tiny_site / "docs/topic/card.vi.md"
+    replace_in(card, "## So sánh", "## PLACEHOLDER")
+    replace_in(card, "## Lỗi thường gặp", "## So sánh")
+    replace_in(card, "## PLACEHOLDER", "## Lỗi thường gặp")
+    ((line, message),) = problems_of(tiny_site)
+    assert line == line_of(card, "## So sánh")
+    assert message.startswith("section 'So sánh' is out of order; the template order is: Định nghĩa, Khi nào dùng")
