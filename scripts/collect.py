@@ -101,6 +101,12 @@ def page_language(path: Path, project: Project) -> str:
     return parts[-2] if len(parts) >= 3 and parts[-2] in project.languages else project.default_language
 
 
+def page_topic(path: Path, project: Project) -> str:
+    """The topic folder a card lives in (``docs/<topic>/...``); "" for top-level pages."""
+    parts = Path(path).resolve().relative_to(project.docs_dir.resolve()).parts
+    return parts[0] if len(parts) > 1 and parts[0] != "assets" else ""
+
+
 def collect(project: Project) -> tuple[list[Page], list[Problem]]:
     """Every page under docs/ with its references, and every problem found on the way."""
     pages, problems = [], []
@@ -114,9 +120,7 @@ def collect(project: Project) -> tuple[list[Page], list[Problem]]:
 def read_page(path: Path, project: Project) -> tuple[Page, list[Problem]]:
     """Parse one page: front matter (validated for cards), headings and directives."""
     text, problems = read_text(path)
-    relative_dir = path.parent.relative_to(project.docs_dir)
-    topic = relative_dir.parts[0] if relative_dir.parts and relative_dir.parts[0] != "assets" else ""
-    page = Page(path=path, lang=page_language(path, project), topic=topic, text=text)
+    page = Page(path=path, lang=page_language(path, project), topic=page_topic(path, project), text=text)
     meta, body_start, meta_problems = _front_matter(text, path)
     problems += meta_problems
     page.field_lines = {name: line for name, (_, line) in meta.items()}
@@ -232,10 +236,12 @@ def find_references(text: str, path: Path, first_line: int = 1) -> tuple[list[Re
 
 def _parse(match: re.Match, line: str, path: Path, number: int) -> tuple[Reference | None, Problem | None]:
     kind, body = match["kind"], match["body"]
+    indent = line[: len(line) - len(line.lstrip())]
+    if kind in BLOCK_KINDS and line.strip() != match.group(0):
+        return None, Problem(path, number, f"'{kind}' must stand alone on its line")
     if kind in NO_SNIPPET_KINDS:
         return Reference(kind=kind, snippet="", name=body.strip(), path=path, line=number,
-                         text=match.group(0), indent=line[: len(line) - len(line.lstrip())]), (
-            None if line.strip() == match.group(0) else Problem(path, number, f"'{kind}' must stand alone on its line"))
+                         text=match.group(0), indent=indent), None
     target, *extras = [part.strip() for part in body.split("|")]
     snippet, _, name = target.partition("#")
     fmt = ""
@@ -249,9 +255,6 @@ def _parse(match: re.Match, line: str, path: Path, number: int) -> tuple[Referen
         return None, Problem(path, number, "table needs '#name' and one header per column after '|'")
     if kind == "figure" and len(extras) != 1:
         return None, Problem(path, number, "figure needs exactly one caption after '|'")
-    indent = line[: len(line) - len(line.lstrip())]
-    if kind in BLOCK_KINDS and line.strip() != match.group(0):
-        return None, Problem(path, number, f"'{kind}' must stand alone on its line")
     return Reference(
         kind=kind,
         snippet=snippet.strip(),

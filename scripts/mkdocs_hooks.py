@@ -18,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from scripts import data, inject, pipeline, search_index
-from scripts.collect import Page, page_language
+from scripts.collect import Page, page_language, page_topic
 from scripts.config import Project
 from scripts.problems import BuildFailed
 
@@ -58,7 +58,7 @@ def on_nav(nav, config, files):
         if not pages:
             continue
         source = Path(pages[0].file.abs_src_path)
-        folder = source.resolve().relative_to(project.docs_dir.resolve()).parts[0]
+        folder = page_topic(source, project)
         if folder in topics:
             section.title = topics[folder][page_language(source, project)]
     return nav
@@ -67,9 +67,7 @@ def on_nav(nav, config, files):
 def on_page_markdown(markdown, page, config, files):
     project = _state["project"]
     source = Path(page.file.abs_src_path)
-    relative = source.resolve().relative_to(project.docs_dir.resolve())
-    topic = relative.parts[0] if len(relative.parts) > 1 else ""
-    card = Page(path=source, lang=page_language(source, project), topic=topic)
+    card = Page(path=source, lang=page_language(source, project), topic=page_topic(source, project))
     full_text = source.read_text(encoding="utf-8")
     first_line = full_text[: max(full_text.find(markdown), 0)].count("\n") + 1
     context = _state["prepared"].context(project, data.load(project))
