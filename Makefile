@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 # torch must be the CPU build: take a local CPU wheel when pip's find-links has one,
 # otherwise PyTorch's CPU index (never the default CUDA build, several GB).
-TORCH_SPEC := torch>=2.2,<2.14
+TORCH_SPEC := torch>=2.4,<2.14
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
 .PHONY: serve build test check card prepare lint bench clean

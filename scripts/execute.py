@@ -63,6 +63,7 @@ def run_snippet(snippet: Path, key: str, project: Project) -> Result:
         figures=tuple(data["figures"]),
         values=data["values"],
         tables=data["tables"],
+        timings=tuple(data["timings"]),
         duration=data["duration"],
         machine=machine_name(),
         error=error,

@@ -162,6 +162,10 @@ def _cell(value, fmt: str) -> str:
 
 
 def _format(value, fmt: str) -> str:
+    """``format(value, fmt)``; text passes through unchanged, so one cell can hold a number or,
+    where the computation raised, the error's name."""
+    if isinstance(value, str):
+        return value
     try:
         return format(value, fmt)
     except (ValueError, TypeError) as exc:
@@ -169,6 +173,8 @@ def _format(value, fmt: str) -> str:
 
 
 def _value(ref: Reference, result: Result, lang: str) -> str:
+    if ref.name == "machine" and "machine" not in result.values:
+        return result.machine  # where the snippet's timings were measured
     if ref.name not in result.values:
         known = ", ".join(result.values) or "none"
         raise Unresolved(f"no value '{ref.name}' in snippets/{ref.snippet} (values: {known})")

@@ -28,6 +28,7 @@ class Result:
     figures: tuple[dict, ...] = ()  # {"name": ..., "svg": ...}
     values: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)  # name -> {"columns": [...], "rows": [[...]]}
+    timings: tuple[str, ...] = ()  # names of values/tables that are measured times
     duration: float = 0.0
     machine: str = ""
     error: SnippetError | None = None
@@ -41,4 +42,11 @@ class Result:
     @classmethod
     def from_dict(cls, data: dict) -> Result:
         error = SnippetError(**data["error"]) if data.get("error") else None
-        return cls(**{**data, "figures": tuple(data.get("figures", ())), "error": error})
+        return cls(**{**data, "figures": tuple(data.get("figures", ())),
+                      "timings": tuple(data.get("timings", ())), "error": error})
+
+    def reproducible(self) -> tuple:
+        """What two runs on the same machine must agree on: everything but measured times."""
+        values = {k: v for k, v in self.values.items() if k not in self.timings}
+        tables = {k: v for k, v in self.tables.items() if k not in self.timings}
+        return self.stdout, values, tables, self.figures

@@ -12,6 +12,8 @@ What it collects (a snippet never has to know about the build):
   (``plt.figure(num="norms")``) or by its 1-based position;
 - the module-level dicts ``VALUES`` (name -> number or text) and ``TABLES``
   (name -> {"columns": [...], "rows": [[...], ...]}), if the snippet defines them;
+- ``TIMINGS``: the names of the values and tables that are measured times (they change
+  from run to run and are labelled with the machine on the page);
 - on failure, the exception with the snippet's own file and line.
 """
 
@@ -93,13 +95,14 @@ def run(snippet: Path) -> dict:
     sys.path.insert(0, str(snippet.parent))
     sys.argv = [str(snippet)]
     stdout, stderr = io.StringIO(), io.StringIO()
-    result = {"ok": True, "values": {}, "tables": {}, "figures": [], "error": None}
+    result = {"ok": True, "values": {}, "tables": {}, "timings": [], "figures": [], "error": None}
     start = time.perf_counter()
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             namespace = runpy.run_path(str(snippet), run_name="__main__")
         result["values"] = _plain(namespace.get("VALUES", {}))
         result["tables"] = _plain(namespace.get("TABLES", {}))
+        result["timings"] = sorted(_plain(list(namespace.get("TIMINGS", ()))))
         result["figures"] = _figures()
     except BaseException as exc:  # noqa: BLE001 - a snippet may raise anything, even SystemExit
         if not (isinstance(exc, SystemExit) and exc.code in (None, 0)):

@@ -22,7 +22,7 @@ from scripts.config import Project
 from scripts.result import Result
 
 RUNNER = Path(__file__).with_name("runner.py")
-LIBRARIES = ("numpy", "torch", "matplotlib")
+LIBRARIES = ("numpy", "torch", "matplotlib", "scikit-learn")
 
 
 @cache
@@ -108,5 +108,21 @@ def save(result: Result, project: Project) -> None:
 
 
 def machine_name() -> str:
-    """Names the machine a timing was measured on."""
-    return f"{platform.node()} ({platform.machine()}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]})"
+    """Names the machine a timing was measured on: CPU model, cores, Python, PyTorch."""
+    try:
+        torch = f", PyTorch {metadata.version('torch')}"
+    except metadata.PackageNotFoundError:
+        torch = ""
+    return (f"{_cpu_model()}, {os.cpu_count()} CPUs ({platform.machine()}), "
+            f"Python {sys.version.split()[0]}{torch}")
+
+
+def _cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo, or what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.node()

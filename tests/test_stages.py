@@ -148,3 +148,26 @@ def test_failed_snippet_shows_an_error_box_in_the_readers_language(tiny_site, la
     rendered, problems = inject.render(page, "{{ output: topic/demo.py }}\n", inject.Context(project, results))
     assert f'!!! failure "{title}"' in rendered and "demo.py:7: ValueError: bad" in rendered
     assert "which failed" in problems[0].message
+
+
+def test_timings_are_kept_apart_and_labelled_with_the_machine(tiny_site, tmp_path):
+    """Values listed in TIMINGS are left out of the reproducibility comparison; a page can
+    name the machine they were measured on with the reserved value name ``machine``."""
+    snippet = write(tmp_path, "timed.py", "import time\n"
+                    "VALUES = {'ms': time.perf_counter(), 'n': 3, 'error': 'ValueError'}\nTIMINGS = ['ms']\n")
+    project = Project.load(tiny_site)
+    first, second = (execute.run_snippet(snippet, "k", project) for _ in range(2))
+    assert first.timings == ("ms",) and first.values["ms"] != second.values["ms"]
+    assert first.reproducible() == second.reproducible()
+    assert store.machine_name() == first.machine and "CPUs" in first.machine
+    page = collect.Page(path=tiny_site / "docs/x.vi.md", lang="vi", topic="")
+    text = "{{ value: topic/demo.py#machine }} / {{ value: topic/demo.py#total:.1f }}"
+    from scripts import pipeline
+
+    rendered, problems = inject.render(page, text, inject.Context(project, pipeline.prepare(project).results))
+    assert problems == [] and rendered == f"{store.machine_name()} / 30.0"
+
+
+def test_text_values_pass_through_a_numeric_format():
+    assert inject._format("ValueError", ".2g") == "ValueError"
+    assert inject._format(0.0, ".2g") == "0"
