@@ -1,0 +1,80 @@
+"""GroupNorm written with NumPy and checked against torch.nn.GroupNorm; its two special cases;
+and a picture of which values share one mean/variance in BN, LN, GN and InstanceNorm."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.colors import ListedColormap
+from torch import nn
+
+torch.manual_seed(0)
+
+
+# %% numpy
+def group_norm(x: np.ndarray, groups: int, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+    """x: (N, C, *spatial). Statistics per sample and per group of C/groups channels."""
+    n, c = x.shape[:2]
+    grouped = x.reshape(n, groups, -1)  # (N, G, C/G * H * W)
+    mean = grouped.mean(axis=2, keepdims=True)
+    var = grouped.var(axis=2, keepdims=True)
+    x_hat = ((grouped - mean) / np.sqrt(var + eps)).reshape(x.shape)
+    shape = (1, c) + (1,) * (x.ndim - 2)  # gamma, beta: one per channel
+    return gamma.reshape(shape) * x_hat + beta.reshape(shape)
+
+
+# %% check
+x = torch.randn(4, 12, 5, 5) * 2 + 1
+gn = nn.GroupNorm(num_groups=3, num_channels=12)
+with torch.no_grad():
+    gn.weight.copy_(torch.linspace(0.5, 1.5, 12))
+    gn.bias.copy_(torch.linspace(-0.3, 0.3, 12))
+ours = group_norm(x.numpy(), 3, gn.weight.detach().numpy(), gn.bias.detach().numpy())
+max_diff = float(np.abs(ours - gn(x).detach().numpy()).max())
+print(f"GroupNorm(3, 12) on {tuple(x.shape)}: max |NumPy - PyTorch| = {max_diff:.1e}")
+
+# %% special
+one_group = nn.GroupNorm(1, 12, affine=False)(x)
+layer_norm = nn.LayerNorm(x.shape[1:], elementwise_affine=False)(x)
+per_channel = nn.GroupNorm(12, 12, affine=False)(x)
+instance_norm = nn.InstanceNorm2d(12)(x)
+gap_layer = (one_group - layer_norm).abs().max().item()
+gap_instance = (per_channel - instance_norm).abs().max().item()
+print(f"G = 1  vs LayerNorm over (C, H, W): {gap_layer:.1e}")
+print(f"G = C  vs InstanceNorm2d:           {gap_instance:.1e}")
+
+# %% batch
+alone = gn(x[:1]).detach()
+in_batch = gn(x).detach()[:1]
+batch_independence = (alone - in_batch).abs().max().item()
+print(f"one image alone vs inside a batch of {x.shape[0]}: {batch_independence:.1e}")
+
+
+# %% picture
+def sharing_map(kind: str, n: int = 4, c: int = 6, groups: int = 3) -> np.ndarray:
+    """Label each (sample, channel) cell with the id of the statistics it is normalized with;
+    the spatial axes H, W are always pooled, so they do not appear."""
+    sample, channel = np.meshgrid(np.arange(n), np.arange(c), indexing="ij")
+    return {"BN": channel, "LN": sample, "GN": sample * groups + channel // (c // groups),
+            "IN": sample * c + channel}[kind]
+
+
+if __name__ == "__main__":
+    fig, axes = plt.subplots(1, 4, figsize=(11, 3.2), num="sharing")
+    palette = ListedColormap(plt.get_cmap("tab20").colors + plt.get_cmap("tab20b").colors)
+    for ax, kind in zip(axes, ("BN", "LN", "GN", "IN"), strict=True):
+        ids = sharing_map(kind)
+        ax.imshow(ids % palette.N, cmap=palette, vmin=0, vmax=palette.N - 1)
+        ax.set_title(kind)
+        ax.set_xlabel("C")
+        ax.set_ylabel("N")
+        ax.set_xticks(range(ids.shape[1]))
+        ax.set_yticks(range(ids.shape[0]))
+        ax.set_xticks(np.arange(-0.5, ids.shape[1]), minor=True)
+        ax.set_yticks(np.arange(-0.5, ids.shape[0]), minor=True)
+        ax.grid(which="minor", color="white", linewidth=2)
+        ax.tick_params(which="minor", length=0)
+    fig.tight_layout()
+    VALUES = {"max_diff": max_diff, "gap_layer": gap_layer, "gap_instance": gap_instance,
+              "batch_independence": batch_independence, "shape": str(tuple(x.shape)),
+              "statistics_bn": len(np.unique(sharing_map("BN"))), "statistics_ln": len(np.unique(sharing_map("LN"))),
+              "statistics_gn": len(np.unique(sharing_map("GN"))), "statistics_in": len(np.unique(sharing_map("IN")))}
