@@ -3,11 +3,13 @@
 A fresh ``python scripts/runner.py`` per snippet means no shared globals between snippets
 and no fork after torch has started its thread pools. Each child is limited to one
 compute thread, so two children fit the two cores and results do not depend on the
-thread count.
+thread count. A snippet that measures time (it defines ``TIMINGS``) runs after the others,
+alone, so that no other snippet competes with it for the CPU.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -71,12 +73,29 @@ def run_snippet(snippet: Path, key: str, project: Project) -> Result:
 
 
 def run_many(jobs: Iterable[tuple[Path, str]], project: Project) -> list[Result]:
-    """Run (snippet, key) pairs, ``project.workers`` at a time, in the given order."""
+    """Run (snippet, key) pairs, ``project.workers`` at a time, in the given order; snippets
+    that measure time run afterwards, one by one, with the machine otherwise idle."""
     jobs = list(jobs)
-    if not jobs:
-        return []
-    with ThreadPoolExecutor(max_workers=max(1, project.workers)) as pool:
-        return list(pool.map(lambda job: run_snippet(job[0], job[1], project), jobs))
+    timed = [measures_time(path) for path, _ in jobs]
+    results: dict[int, Result] = {}
+    shared = [i for i, alone in enumerate(timed) if not alone]
+    if shared:
+        with ThreadPoolExecutor(max_workers=max(1, project.workers)) as pool:
+            for i, result in zip(shared, pool.map(lambda i: run_snippet(*jobs[i], project), shared), strict=True):
+                results[i] = result
+    for i in (i for i, alone in enumerate(timed) if alone):
+        results[i] = run_snippet(*jobs[i], project)
+    return [results[i] for i in range(len(jobs))]
+
+
+def measures_time(snippet: Path) -> bool:
+    """Whether the snippet assigns ``TIMINGS`` anywhere (read from its source, not run)."""
+    try:
+        tree = ast.parse(snippet.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, ast.Name) and node.id == "TIMINGS" and isinstance(node.ctx, ast.Store)
+               for node in ast.walk(tree))
 
 
 def _failed(name: str, key: str, snippet: Path, kind: str, message: str) -> Result:

@@ -35,6 +35,43 @@ def test_card_has_code_outputs_tables_figures_and_math(site, lang):
     assert "nn.LayerNorm" in re.sub(r"<[^>]+>", "", html)
 
 
+CARD_FIGURES = {"normalization/layer-norm": 2, "normalization/batch-norm": 3, "normalization/bn-vs-ln": 1,
+                "normalization/group-rms-norm": 1}
+
+
+def article(site, card: str, lang: str) -> str:
+    prefix = "" if lang == "vi" else f"{lang}/"
+    html = (site / prefix / card / "index.html").read_text(encoding="utf-8")
+    return html[html.index("<article"): html.index("</article>")]
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+@pytest.mark.parametrize("card", CARD_FIGURES)
+def test_every_card_is_injected_and_links_to_cards_in_its_own_language(site, card, lang):
+    text = article(site, card, lang)
+    assert not re.search(r"\{\{\s*(code|output|figure|table|value)\s*:", text)
+    assert "admonition failure" not in text and "⚠" not in text
+    assert text.count("data:image/svg+xml;base64,") == CARD_FIGURES[card]
+    page_dir = site / ("" if lang == "vi" else f"{lang}/") / card
+    for href in re.findall(r'href="(\.\./[^"#]+/)"', text):
+        target = (page_dir / href).resolve()
+        assert (target / "index.html").is_file(), f"{card} [{lang}]: broken link {href}"
+        assert (lang == "zh") == ("/zh/" in str(target) + "/"), f"{card} [{lang}]: {href} leaves the language"
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+def test_comparison_table_has_a_measured_value_in_every_row(site, lang):
+    text = article(site, "normalization/bn-vs-ln", lang)
+    table = text[text.index("<table>", text.index('id="so-sanh"' if lang == "vi" else 'id="对比"')):]
+    table = table[: table.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)[1:]
+    assert len(rows) == 11
+    for row in rows:
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        assert len(cells) == 6 and all(re.search(r"\d|ValueError", c) for c in cells[2:]), cells
+    assert "CPUs" in text  # the timings name the machine
+
+
 def test_language_switcher_leads_to_the_same_card(site):
     assert f'href="/zh/{CARD}/"' in page(site, "vi") or f'href="../../zh/{CARD}/"' in page(site, "vi")
     assert re.search(rf'href="(\.\./\.\./\.\./|/){CARD}/"', page(site, "zh"))

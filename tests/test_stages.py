@@ -171,3 +171,14 @@ def test_timings_are_kept_apart_and_labelled_with_the_machine(tiny_site, tmp_pat
 def test_text_values_pass_through_a_numeric_format():
     assert inject._format("ValueError", ".2g") == "ValueError"
     assert inject._format(0.0, ".2g") == "0"
+
+
+def test_snippets_that_measure_time_run_alone_after_the_others(tiny_site, tmp_path):
+    """Two workers, three snippets: the timed one starts only once the other two have ended."""
+    stamp = "import time\nSTART = time.time()\ntime.sleep(0.3)\nVALUES = {'start': START, 'end': time.time()}\n"
+    timed = write(tmp_path, "timed.py", stamp + "TIMINGS = ['start', 'end']\n")
+    plain = [write(tmp_path, f"plain{i}.py", stamp) for i in range(2)]
+    assert execute.measures_time(timed) and not execute.measures_time(plain[0])
+    results = execute.run_many([(timed, "t"), (plain[0], "a"), (plain[1], "b")], Project.load(tiny_site))
+    assert [r.key for r in results] == ["t", "a", "b"]  # the order asked for
+    assert results[0].values["start"] >= max(r.values["end"] for r in results[1:])

@@ -65,6 +65,6 @@ if __name__ == "__main__":
     TABLES = {"depth": {"columns": ["layer", "plain_mean", "plain_std", "bn_mean", "bn_std"], "rows": rows}}
     VALUES = {"depth": DEPTH, "width": WIDTH,
               "plain_std_first": plain[1][0], "plain_std_last": plain[1][-1],
-              "plain_shrink_per_layer": (plain[1][-1] / plain[1][0]) ** (1 / (DEPTH - 1)),
               "bn_std_first": normed[1][0], "bn_std_last": normed[1][-1],
+              "bn_mean_min": min(normed[0]), "bn_mean_max": max(normed[0]),
               "plain_grad_ratio": plain[2], "bn_grad_ratio": normed[2]}

@@ -124,21 +124,26 @@ seq = measure(seq_norms(SEQ_SHAPE[-1]), x_seq)
 
 
 # %% timing
-def median_ms(module: nn.Module, x: torch.Tensor, repeats: int = REPEATS) -> float:
-    """Median wall time of one training-mode forward pass, in milliseconds (after 3 warm-ups)."""
-    module.train()
-    times = []
+def median_ms(modules: dict[str, nn.Module], x: torch.Tensor, repeats: int = REPEATS) -> dict[str, float]:
+    """Median wall time of one training-mode forward pass per module, in milliseconds.
+
+    The modules take turns (round robin) after 3 warm-up passes each, so a passing load on the
+    machine slows all of them alike instead of one.
+    """
+    times: dict[str, list[float]] = {kind: [] for kind in modules}
     with torch.no_grad():
         for i in range(repeats + 3):
-            start = time.perf_counter()
-            module(x)
-            if i >= 3:
-                times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+            for kind, module in modules.items():
+                module.train()
+                start = time.perf_counter()
+                module(x)
+                if i >= 3:
+                    times[kind].append((time.perf_counter() - start) * 1000)
+    return {kind: statistics.median(t) for kind, t in times.items()}
 
 
-timing_cnn = {k: median_ms(m, torch.randn(*TIMING_CNN_SHAPE)) for k, m in cnn_norms(*TIMING_CNN_SHAPE[1:]).items()}
-timing_seq = {k: median_ms(m, torch.randn(*TIMING_SEQ_SHAPE)) for k, m in seq_norms(TIMING_SEQ_SHAPE[-1]).items()}
+timing_cnn = median_ms(cnn_norms(*TIMING_CNN_SHAPE[1:]), torch.randn(*TIMING_CNN_SHAPE))
+timing_seq = median_ms(seq_norms(TIMING_SEQ_SHAPE[-1]), torch.randn(*TIMING_SEQ_SHAPE))
 
 if __name__ == "__main__":
     for shape_name, rows in (("CNN", cnn), ("Transformer", seq)):
@@ -159,6 +164,7 @@ if __name__ == "__main__":
         VALUES[f"ms_seq_{kind}"] = timing_seq[kind]
         VALUES[f"ratio_cnn_{kind}"] = timing_cnn[kind] / timing_cnn["bn"]
         VALUES[f"ratio_seq_{kind}"] = timing_seq[kind] / timing_seq["bn"]
-    TIMINGS = [name for name in VALUES if name.startswith(("ms_", "ratio_"))]
+    VALUES["rms_over_ln_seq"] = timing_seq["rms"] / timing_seq["ln"]
+    TIMINGS = [name for name in VALUES if name.startswith(("ms_", "ratio_", "rms_over_"))]
     for name in TIMINGS:
         print(f"{name}: {VALUES[name]:.3f}")

@@ -65,11 +65,11 @@ def test_batch_statistics_are_noisy_for_small_batches():
     small = load_snippet("normalization/small_batches.py")
     rows = {row[0]: row for row in small.rows}
     for size, row in rows.items():
-        assert row[1] <= 1 / math.sqrt(size) * 1.05  # sd of the batch mean ~ sigma / sqrt(B) (or less)
-    assert rows[128][1] == pytest.approx(1 / math.sqrt(128), rel=0.1)
-    errors = [rows[b][5] for b in small.BATCH_SIZES]
+        assert row[1] == pytest.approx(1 / math.sqrt(size), rel=0.1)  # sd of the batch mean: sigma/sqrt(B)
+        assert row[3] == pytest.approx((size - 1) / size, rel=0.1)  # biased variance: too small on average
+    errors = [rows[b][6] for b in small.BATCH_SIZES]
     assert errors == sorted(errors, reverse=True) and errors[0] > 5 * errors[-1]
-    assert rows[2][4] > 5 * rows[128][4]  # the variance estimate is far noisier too
+    assert rows[2][5] > 5 * rows[128][5]  # the variance estimate is far noisier too
 
 
 def test_plain_mlp_shrinks_activations_and_gradients_bn_keeps_them():
