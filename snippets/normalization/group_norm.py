@@ -46,7 +46,15 @@ print(f"G = C  vs InstanceNorm2d:           {gap_instance:.1e}")
 alone = gn(x[:1]).detach()
 in_batch = gn(x).detach()[:1]
 batch_independence = (alone - in_batch).abs().max().item()
+train_eval_gap = (gn.eval()(x) - gn.train()(x)).abs().max().item()
+try:
+    nn.GroupNorm(32, 48)
+    bad_groups_error = ""
+except ValueError as exc:  # raised when the module is created, before any data
+    bad_groups_error = f"{type(exc).__name__}: {exc}"
 print(f"one image alone vs inside a batch of {x.shape[0]}: {batch_independence:.1e}")
+print(f"eval() vs train() on the same input: {train_eval_gap:.1e}")
+print(f"GroupNorm(32, 48): {bad_groups_error or 'created'}")
 
 
 # %% picture
@@ -76,5 +84,6 @@ if __name__ == "__main__":
     fig.tight_layout()
     VALUES = {"max_diff": max_diff, "gap_layer": gap_layer, "gap_instance": gap_instance,
               "batch_independence": batch_independence, "shape": str(tuple(x.shape)),
+              "train_eval_gap": train_eval_gap, "bad_groups_error": bad_groups_error,
               "statistics_bn": len(np.unique(sharing_map("BN"))), "statistics_ln": len(np.unique(sharing_map("LN"))),
               "statistics_gn": len(np.unique(sharing_map("GN"))), "statistics_in": len(np.unique(sharing_map("IN")))}

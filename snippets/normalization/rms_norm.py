@@ -26,16 +26,17 @@ max_diff = float(np.abs(ours - rms(x).detach().numpy()).max())
 print(f"RMSNorm({D}) on {tuple(x.shape)}: max |NumPy - PyTorch| = {max_diff:.1e}   (eps = {eps:.2e})")
 
 # %% compare
-plain_rms = nn.RMSNorm(D)
-layer_norm = nn.LayerNorm(D, elementwise_affine=False)
+plain_rms = nn.RMSNorm(D, eps=1e-5)  # gamma = 1 (the output's RMS is then 1) and LayerNorm's eps,
+layer_norm = nn.LayerNorm(D, elementwise_affine=False)  # so that only the mean tells them apart
+inputs = {"x - mean(x)": x - x.mean(dim=-1, keepdim=True),  # every vector centred exactly
+          0.0: x, 1.0: x + 1.0, 3.0: x + 3.0}  # random vectors, then shifted
 rows = []
-for shift in (0.0, 1.0, 3.0):
-    shifted = x + shift
+for shift, shifted in inputs.items():
     y_rms, y_ln = plain_rms(shifted).detach(), layer_norm(shifted)
     rows.append([shift, y_rms.pow(2).mean(dim=-1).sqrt().mean().item(), y_rms.mean(dim=-1).abs().mean().item(),
                  y_ln.mean(dim=-1).abs().mean().item(), (y_rms - y_ln).abs().max().item()])
-    print("input mean +{:.0f}: RMS(out)={:.4f}  |mean(out)| RMSNorm={:.3f}  LayerNorm={:.1e}  "
-          "max|RMSNorm-LN|={:.3f}".format(*rows[-1]))
+    print("input {:>11}: RMS(out)={:.4f}  |mean(out)| RMSNorm={:.3f}  LayerNorm={:.1e}  "
+          "max|RMSNorm-LN|={:.1e}".format(*rows[-1]))
 
 params_rms = sum(p.numel() for p in nn.RMSNorm(D).parameters())
 params_ln = sum(p.numel() for p in nn.LayerNorm(D).parameters())
@@ -43,4 +44,5 @@ params_ln = sum(p.numel() for p in nn.LayerNorm(D).parameters())
 if __name__ == "__main__":
     TABLES = {"shift": {"columns": ["shift", "rms_out", "mean_rms", "mean_ln", "gap"], "rows": rows}}
     VALUES = {"d": D, "max_diff": max_diff, "eps": eps, "params_rms": params_rms, "params_ln": params_ln,
-              "gap_centred": rows[0][4], "gap_shift3": rows[2][4], "mean_rms_shift3": rows[2][2]}
+              "gap_exactly_centred": rows[0][4], "gap_random": rows[1][4], "gap_shift3": rows[3][4],
+              "mean_rms_shift3": rows[3][2]}
