@@ -30,7 +30,7 @@ def label(batch_norm: bool) -> str:
 if __name__ == "__main__":
     fig, axes = plt.subplots(2, len(LEARNING_RATES), figsize=(13, 5.5), sharex=True, num="curves")
     for column, lr in enumerate(LEARNING_RATES):
-        for batch_norm, style in ((False, "C0-"), (True, "C1-")):
+        for batch_norm, style in ((False, "C0.-"), (True, "C1.-")):  # dots: a run cut short by NaN stays visible
             history = histories[(lr, batch_norm)]
             epochs = range(1, len(history["loss"]) + 1)
             axes[0, column].semilogy(epochs, history["loss"], style, label=label(batch_norm))

@@ -45,6 +45,7 @@ x = load().x_train[:512]
 plain = layer_statistics(deep_mlp(batch_norm=False), x)
 normed = layer_statistics(deep_mlp(batch_norm=True), x)
 
+# %% report
 if __name__ == "__main__":
     rows = [[d, plain[0][d - 1], plain[1][d - 1], normed[0][d - 1], normed[1][d - 1]] for d in SHOWN]
     for row in rows:

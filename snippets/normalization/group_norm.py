@@ -66,6 +66,7 @@ def sharing_map(kind: str, n: int = 4, c: int = 6, groups: int = 3) -> np.ndarra
             "IN": sample * c + channel}[kind]
 
 
+# %% report
 if __name__ == "__main__":
     fig, axes = plt.subplots(1, 4, figsize=(11, 3.2), num="sharing")
     palette = ListedColormap(plt.get_cmap("tab20").colors + plt.get_cmap("tab20b").colors)

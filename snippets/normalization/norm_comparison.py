@@ -15,7 +15,7 @@ SEQ_SHAPE = (8, 64, 128)  # B, T, D
 GROUPS = 8
 TIMING_CNN_SHAPE = (32, 64, 32, 32)
 TIMING_SEQ_SHAPE = (32, 128, 512)
-REPEATS = 30
+REPEATS = 50
 WARMUP = 100  # training passes before the train/eval comparison
 
 
@@ -149,6 +149,7 @@ def median_ms(modules: dict[str, nn.Module], x: torch.Tensor, repeats: int = REP
 timing_cnn = median_ms(cnn_norms(*TIMING_CNN_SHAPE[1:]), torch.randn(*TIMING_CNN_SHAPE))
 timing_seq = median_ms(seq_norms(TIMING_SEQ_SHAPE[-1]), torch.randn(*TIMING_SEQ_SHAPE))
 
+# %% report
 if __name__ == "__main__":
     for shape_name, rows in (("CNN", cnn), ("Transformer", seq)):
         for kind, row in rows.items():

@@ -93,6 +93,7 @@ print("share of predictions that differ from the right way (input model):",
 print("one sample standardized alone is all zeros:", single_input_is_zero,
       "| distinct predictions:", sorted(set(single_predictions.tolist())))
 
+# %% report
 if __name__ == "__main__":
     VALUES = {f"acc_{k}": v for k, v in results.items()}
     VALUES.update({f"changed_{k}": v for k, v in changed.items()})

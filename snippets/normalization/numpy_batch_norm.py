@@ -46,6 +46,7 @@ print("output mean per channel:", per_channel_mean.numpy().round(6))
 print("output std  per channel:", per_channel_std.numpy().round(6))
 print("output mean per (image, channel), first image:", per_image_channel_mean[0].numpy().round(3))
 
+# %% report
 if __name__ == "__main__":
     VALUES = {
         "max_diff_1d": max_diff_1d,

@@ -41,6 +41,7 @@ for shift, shifted in inputs.items():
 params_rms = sum(p.numel() for p in nn.RMSNorm(D).parameters())
 params_ln = sum(p.numel() for p in nn.LayerNorm(D).parameters())
 
+# %% report
 if __name__ == "__main__":
     TABLES = {"shift": {"columns": ["shift", "rms_out", "mean_rms", "mean_ln", "gap"], "rows": rows}}
     VALUES = {"d": D, "max_diff": max_diff, "eps": eps, "params_rms": params_rms, "params_ln": params_ln,

@@ -52,6 +52,7 @@ print(f"batch of 1 in train(): {single_error or 'no error'}")
 print(f"batch of 1 in eval() vs the same sample in a batch of 8: {single_vs_batch:.1e}")
 print("batch of 2 in train():", pair_out.numpy().round(4).tolist())
 
+# %% report
 if __name__ == "__main__":
     TABLES = {"running": {"columns": ["k", "bias_left", "mean_error", "var_ratio_min", "var_ratio_max"],
                           "rows": rows}}

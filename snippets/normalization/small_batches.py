@@ -37,6 +37,7 @@ for size in BATCH_SIZES:
     rows.append([size, means.std() / sigma, 1 / np.sqrt(size), variances.mean() / sigma**2, (size - 1) / size,
                  variances.std() / sigma**2, np.abs(normalized - true_normalized).mean()])
 
+# %% report
 if __name__ == "__main__":
     for row in rows:
         print("B={:4d}  sd(mean)/sigma={:.3f} (1/sqrt(B)={:.3f})  E[var]/sigma^2={:.3f} ((B-1)/B={:.3f})  "
