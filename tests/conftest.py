@@ -15,7 +15,13 @@ SNIPPETS = REPO / "snippets"
 
 
 def load_snippet(relative: str):
-    """Import ``snippets/<relative>`` as a module (not as __main__), with its folder on sys.path."""
+    """Import ``snippets/<relative>`` as a module (not as __main__), with its folder on sys.path.
+
+    Like the build (scripts/execute.py), it uses one compute thread, so that the numbers a test
+    checks are the very numbers the cards show (float sums depend on the thread count)."""
+    import torch
+
+    torch.set_num_threads(1)
     path = SNIPPETS / relative
     folder = str(path.parent)
     if folder not in sys.path:
