@@ -76,16 +76,12 @@ def run_many(jobs: Iterable[tuple[Path, str]], project: Project) -> list[Result]
     """Run (snippet, key) pairs, ``project.workers`` at a time, in the given order; snippets
     that measure time run afterwards, one by one, with the machine otherwise idle."""
     jobs = list(jobs)
-    timed = [measures_time(path) for path, _ in jobs]
-    results: dict[int, Result] = {}
-    shared = [i for i, alone in enumerate(timed) if not alone]
-    if shared:
-        with ThreadPoolExecutor(max_workers=max(1, project.workers)) as pool:
-            for i, result in zip(shared, pool.map(lambda i: run_snippet(*jobs[i], project), shared), strict=True):
-                results[i] = result
-    for i in (i for i, alone in enumerate(timed) if alone):
-        results[i] = run_snippet(*jobs[i], project)
-    return [results[i] for i in range(len(jobs))]
+    timed = {job for job in jobs if measures_time(job[0])}
+    shared = [job for job in jobs if job not in timed]
+    with ThreadPoolExecutor(max_workers=max(1, project.workers)) as pool:
+        results = dict(zip(shared, pool.map(lambda job: run_snippet(*job, project), shared), strict=True))
+    results.update((job, run_snippet(*job, project)) for job in jobs if job in timed)
+    return [results[job] for job in jobs]
 
 
 def measures_time(snippet: Path) -> bool:
