@@ -26,30 +26,21 @@ def cnn_norms(c: int, h: int, w: int) -> dict[str, nn.Module]:
             "gn": nn.GroupNorm(GROUPS, c), "rms": nn.RMSNorm([c, h, w])}
 
 
-class TokenBatchNorm(nn.Module):
-    """BatchNorm1d over the D features of every token of every sequence: (B, T, D) -> (B*T, D)."""
+class PerToken(nn.Module):
+    """Apply a (N, C) normalization to every token: (B, T, D) -> (B*T, D) -> back to (B, T, D)."""
 
-    def __init__(self, d: int):
+    def __init__(self, norm: nn.Module):
         super().__init__()
-        self.bn = nn.BatchNorm1d(d)
+        self.norm = norm
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.bn(x.reshape(-1, x.shape[-1])).reshape(x.shape)
-
-
-class TokenGroupNorm(nn.Module):
-    """GroupNorm over groups of the D features of each token: (B, T, D) -> (B*T, D)."""
-
-    def __init__(self, d: int):
-        super().__init__()
-        self.gn = nn.GroupNorm(GROUPS, d)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.gn(x.reshape(-1, x.shape[-1])).reshape(x.shape)
+        return self.norm(x.reshape(-1, x.shape[-1])).reshape(x.shape)
 
 
 def seq_norms(d: int) -> dict[str, nn.Module]:
-    return {"bn": TokenBatchNorm(d), "ln": nn.LayerNorm(d), "gn": TokenGroupNorm(d), "rms": nn.RMSNorm(d)}
+    """BatchNorm1d pools over every token of every sequence; GroupNorm over groups of one token's D."""
+    return {"bn": PerToken(nn.BatchNorm1d(d)), "ln": nn.LayerNorm(d),
+            "gn": PerToken(nn.GroupNorm(GROUPS, d)), "rms": nn.RMSNorm(d)}
 
 
 # %% statistics
