@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 TORCH_SPEC := torch>=2.4,<2.14
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 
-.PHONY: serve build test check card prepare lint bench clean
+.PHONY: serve build test check verify card prepare lint bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
@@ -38,13 +38,16 @@ test: $(STAMP) $(CHROMIUM) ## the whole test suite (what .ci/run calls)
 check: $(STAMP)           ## run snippets if needed and validate every page
 	$(PY) -m scripts.build check
 
+verify: $(STAMP)          ## run every snippet again without the cache; list results that differ
+	$(PY) -m scripts.build verify
+
 card: $(STAMP)            ## new card: make card NAME=group-norm TOPIC=normalization
 	$(PY) -m scripts.scaffold --name "$(NAME)" --topic "$(TOPIC)"
 
 prepare: $(STAMP)         ## only run the snippets the cache lacks
 	$(PY) -m scripts.build prepare
 
-bench: $(STAMP)           ## cold vs warm build vs bare mkdocs build, timed on this machine
+bench: $(STAMP)           ## cold build vs the naive way and the limit, warm vs bare mkdocs, serve edits
 	$(PY) -m scripts.bench
 
 lint: $(STAMP)

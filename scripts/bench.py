@@ -1,49 +1,222 @@
-"""Benchmark: cold and warm ``build`` against a bare ``mkdocs build``, on this machine.
+"""Benchmark, in one run on this machine: how the build compares with its limit and the naive way.
 
     python -m scripts.bench        (or: make bench)
 
-Cold uses an empty temporary cache, so every snippet runs; warm repeats it with that cache.
-Timings are wall-clock seconds and name the machine they were measured on.
+Measured, each once, with an empty temporary cache (the project's own cache is not touched):
+
+- cold build: ``python -m scripts.build build``, every snippet runs;
+- naive: every snippet as its own ``python snippets/<...>.py``, one after another;
+- the limit: one import of the preloaded libraries + the snippets' own compute (as each child
+  measured it) spread over the cores + a bare MkDocs build of the same pages;
+- warm build: the same command again (nothing runs);
+- bare build: ``mkdocs build`` without the hook, of the pages as injected (the same pages a
+  reader gets), and, for reference, of the card sources as written;
+- serve: seconds from saving an edited card, and an edited snippet, to the served page showing it.
+
+It prints a table with the ratios the engine is held to, and the machine's name.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
-from scripts.store import machine_name
+from scripts import data, inject, source
+from scripts.collect import collect, snippets_used
+from scripts.config import Project
+from scripts.engine.machine import machine_name
+from scripts.engine.pool import BASE_PRELOAD, CHILD_ENVIRONMENT
+from scripts.pipeline import prepare
+
+TARGETS = {"naive": 2.2, "limit": 1.3, "bare": 1.10}
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _timed(command: list[str], environment: dict) -> tuple[float, str]:
+def _timed(command: list[str], environment: dict, cwd: Path = ROOT) -> tuple[float, str]:
     start = time.perf_counter()
-    run = subprocess.run(command, capture_output=True, text=True, env=environment)
+    run = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=cwd)
     seconds = time.perf_counter() - start
     if run.returncode != 0:
         sys.exit(f"failed: {' '.join(command)}\n{run.stdout}\n{run.stderr}")
     return seconds, run.stdout + run.stderr
 
 
+def _environment(cache: Path) -> dict:
+    return {**os.environ, "DLCARDS_CACHE_DIR": str(cache), "NO_MKDOCS_2_WARNING": "1"}
+
+
+def builds(work: Path) -> dict:
+    """Cold and warm ``scripts.build build`` with a fresh cache; what ran and how long it computed."""
+    environment = _environment(work / "cache")
+    command = [sys.executable, "-m", "scripts.build", "build", "--site-dir", str(work / "site")]
+    cold, output = _timed(command, environment)
+    warm, _ = _timed(command, environment)
+    durations = {}
+    for entry in (work / "cache").glob("*.json"):
+        result = json.loads(entry.read_text(encoding="utf-8"))["result"]
+        durations[result["snippet"]] = result["duration"]
+    return {"cold": cold, "warm": warm, "durations": durations,
+            "ran": re.search(r"(\d+) run", output).group(1)}
+
+
+def naive(project: Project, work: Path) -> float:
+    """Every snippet the pages use, as its own ``python`` process, one after another."""
+    environment = {**os.environ, **{k: v for k, v in CHILD_ENVIRONMENT.items() if v}}
+    pages, _ = collect(project)
+    (work / "naive").mkdir()
+    total = 0.0
+    for snippet in snippets_used(pages, project):
+        total += _timed([sys.executable, str(snippet)], environment, cwd=work / "naive")[0]
+    return total
+
+
+def one_import(project: Project) -> float:
+    """One interpreter importing what the pool preloads for these snippets."""
+    pages, _ = collect(project)
+    modules = set(BASE_PRELOAD)
+    for snippet in snippets_used(pages, project):
+        modules |= source.third_party_imports(snippet, (project.snippets_dir,))
+    code = (f"import importlib\nfor m in {sorted(modules)!r}:\n"
+            "    try: importlib.import_module(m)\n    except Exception: pass")
+    environment = {**os.environ, **{k: v for k, v in CHILD_ENVIRONMENT.items() if v}}
+    return _timed([sys.executable, "-c", code], environment)[0]
+
+
+def bare_builds(project: Project, work: Path) -> tuple[float, float]:
+    """``mkdocs build`` without the hook: of the injected pages, and of the card sources."""
+    os.environ["DLCARDS_CACHE_DIR"] = str(work / "cache")  # the cache the builds above filled
+    project = Project.load(ROOT)
+    prepared = prepare(project)
+    context = prepared.context(project, data.load(project))
+    rendered = work / "docs-injected"
+    shutil.copytree(project.docs_dir, rendered)
+    for page in prepared.pages:
+        text, _ = inject.render(page, page.text, context)
+        (rendered / page.path.relative_to(project.docs_dir)).write_text(text, encoding="utf-8")
+    times = []
+    for docs in (rendered, project.docs_dir):
+        config = work / f"bare-{docs.name}.yml"
+        config.write_text(_bare_config(project, docs), encoding="utf-8")
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(work / "bare-site")]
+        times.append(_timed(command, _environment(work / "cache"))[0])
+    return times[0], times[1]
+
+
+def _bare_config(project: Project, docs: Path) -> str:
+    text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    text = re.sub(r"\nhooks:\n(  - .*\n)+", "\n", text)
+    text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {docs}", text)
+    text = re.sub(r"(?m)^(\s*custom_dir:) (\S+)", lambda m: f"{m[1]} {project.root / m[2]}", text)
+    return re.sub(r"(?ms)^watch:\n(  - .*?\n)+", "", text)
+
+
+def serve_edits(project: Project, work: Path, durations: dict) -> dict:
+    """Seconds from saving a card, and a snippet, to the served page showing the change."""
+    copy = work / "project"
+    for name in ("docs", "snippets", "data", "overrides", "mkdocs.yml"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, copy / name)
+    (copy / "scripts").symlink_to(ROOT / "scripts")
+    snippet, card = _snippet_with_output(Project.load(copy))
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "scripts.build", "serve", "--root", str(copy),
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT, env=_environment(work / "cache"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/" + card.relative_to(copy / "docs").as_posix().split(".")[0] + "/"
+        _poll(url, "</html>", timeout=120)
+        time.sleep(1.0)  # let the watcher settle
+        card_seconds = _edit_and_wait(card, "\n\nbenchcardedit\n", url, "benchcardedit")
+        snippet_seconds = _edit_and_wait(snippet, '\nprint("benchsnippetedit")\n', url, "benchsnippetedit")
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    name = snippet.relative_to(copy / "snippets").as_posix()
+    return {"card": card_seconds, "snippet": snippet_seconds, "name": name, "compute": durations.get(name, 0.0)}
+
+
+def _snippet_with_output(project: Project) -> tuple[Path, Path]:
+    pages, _ = collect(project)
+    for page in pages:
+        for ref in page.references:
+            if ref.kind == "output":
+                return project.snippets_dir / ref.snippet, page.path
+    raise SystemExit("no card shows a snippet's output")
+
+
+def _edit_and_wait(path: Path, addition: str, url: str, token: str) -> float:
+    with path.open("a", encoding="utf-8") as file:
+        file.write(addition)
+    start = time.perf_counter()
+    _poll(url, token, timeout=120)
+    return time.perf_counter() - start
+
+
+def _poll(url: str, token: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if token in response.read().decode("utf-8", "replace"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise SystemExit(f"{url} did not show {token!r} within {timeout} s")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def main() -> None:
-    with tempfile.TemporaryDirectory() as work:
-        environment = {**os.environ, "DLCARDS_CACHE_DIR": work, "NO_MKDOCS_2_WARNING": "1"}
-        site = str(Path(work) / "site")
-        build = [sys.executable, "-m", "scripts.build", "build", "--site-dir", site]
-        rows = []
-        for label in ("cold build", "warm build"):
-            seconds, output = _timed(build, environment)
-            executed = re.search(r"(\d+) executed", output)
-            rows.append((label, seconds, executed.group(1) if executed else "?"))
-        bare = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "--site-dir", site]
-        rows.append(("bare mkdocs build", _timed(bare, environment)[0], "-"))
+    project = Project.load(ROOT)
+    with tempfile.TemporaryDirectory(prefix="dlcards-bench-") as folder:
+        work = Path(folder)
+        measured = builds(work)
+        naive_seconds = naive(project, work)
+        import_seconds = one_import(project)
+        bare, bare_sources = bare_builds(project, work)
+        edits = serve_edits(project, work, measured["durations"])
+    compute = sum(measured["durations"].values())
+    cores = project.workers
+    limit = import_seconds + compute / cores + bare
+    report(measured, naive_seconds, import_seconds, compute, cores, limit, bare, bare_sources, edits)
+
+
+def report(measured, naive_seconds, import_seconds, compute, cores, limit, bare, bare_sources, edits) -> None:
+    cold, warm = measured["cold"], measured["warm"]
+    rows = [
+        ("cold build", cold, f"{measured['ran']} snippets run", ""),
+        ("naive: one `python snippet.py` each, in turn", naive_seconds, f"naive / cold = {naive_seconds / cold:.2f}×",
+         f"≥ {TARGETS['naive']}×"),
+        (f"limit: import {import_seconds:.2f} + compute {compute:.2f} / {cores} cores + bare {bare:.2f}", limit,
+         f"cold / limit = {cold / limit:.2f}×", f"≤ {TARGETS['limit']}×"),
+        ("warm build", warm, f"warm / bare = {warm / bare:.2f}×", f"≤ {TARGETS['bare']}×"),
+        ("bare mkdocs build, injected pages, no hook", bare, "", ""),
+        ("bare mkdocs build, card sources as written", bare_sources, f"warm / this = {warm / bare_sources:.2f}×",
+         "(reference)"),
+        ("serve: saved card -> page shows it", edits["card"], "the MkDocs rebuild", ""),
+        (f"serve: saved {edits['name']} -> page shows it", edits["snippet"],
+         f"limit {edits['compute']:.2f} + {edits['card']:.2f} + 1 = {edits['compute'] + edits['card'] + 1:.2f}",
+         "≤ limit"),
+    ]
     print(f"machine: {machine_name()}")
-    print(f"{'what':<20}{'seconds':>9}{'snippets run':>15}")
-    for label, seconds, executed in rows:
-        print(f"{label:<20}{seconds:>9.2f}{executed:>15}")
+    print(f"| {'what':<62} | {'seconds':>7} | {'ratio':<32} | target |")
+    print(f"| {'-' * 62} | {'-' * 7}: | {'-' * 32} | ------ |")
+    for what, seconds, ratio, target in rows:
+        print(f"| {what:<62} | {seconds:>7.2f} | {ratio:<32} | {target} |")
 
 
 if __name__ == "__main__":

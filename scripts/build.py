@@ -1,23 +1,33 @@
-"""Command line: ``python -m scripts.build {prepare,check,build,serve} [--root DIR]``.
+"""Command line: ``python -m scripts.build {prepare,check,verify,build,serve} [--root DIR]``.
 
 - prepare: run the snippets the cache lacks, report what ran;
 - check:   prepare, then validate every page; all problems at once, as ``path:line: ...``;
-- build:   check, then ``mkdocs build --strict`` into ``site/``;
-- serve:   prepare, then ``mkdocs serve`` (snippets and pages are watched).
+- verify:  run every snippet again without the cache; list those whose results differ;
+- build:   check, then MkDocs (in this process) into a fresh folder that replaces ``site/`` only
+           when it is complete: Ctrl-C or a failure leaves the previous site as it was;
+- serve:   prepare, then ``mkdocs serve`` in this process, with the snippet pool kept warm:
+           a problem shows on its page and the server keeps serving.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import gc
+import logging
 import os
-import subprocess
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from scripts import checks, data, pipeline
-from scripts.config import Project
-from scripts.problems import BuildFailed
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2, on import
+
+from scripts import checks, data, engine, pipeline  # noqa: E402
+from scripts.config import Project  # noqa: E402
+from scripts.log import log, show_on_stderr  # noqa: E402
+from scripts.problems import BuildFailed  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
         print(failure, file=sys.stderr)
         print(f"build stopped: {len(failure.problems)} problem(s)", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: finished snippet results are kept in the cache; site/ is unchanged",
+              file=sys.stderr)
+        return 130
 
 
 def _prepare(project: Project, args) -> int:
@@ -52,31 +66,99 @@ def _check(project: Project, args) -> int:
     return 0
 
 
+def _verify(project: Project, args) -> int:
+    differences = pipeline.verify(project)
+    for snippet, difference in differences:
+        print(f"snippets/{snippet}: differs between runs: {difference}", file=sys.stderr)
+    if differences:
+        print(f"{len(differences)} snippet(s) not reproducible (timings excepted)", file=sys.stderr)
+        return 1
+    print("every snippet gave the same results without the cache (timings excepted)")
+    return 0
+
+
 def _build(project: Project, args) -> int:
     start = time.perf_counter()
     prepared = pipeline.build_results(project)
     print(prepared.summary())
-    site_dir = args.site_dir or project.root / "site"
-    code = _mkdocs(project, ["build", "--strict", "--site-dir", str(site_dir)])
+    site_dir = (args.site_dir or project.root / "site").resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+    try:
+        pipeline.hand_over(prepared, project)
+        code = mkdocs_build(project, staging)
+        if code == 0:
+            replace_folder(staging, site_dir)
+    finally:
+        pipeline.take_handed_over(project)
+        shutil.rmtree(staging, ignore_errors=True)
     print(f"make build: {time.perf_counter() - start:.1f} s in all")
     return code
 
 
+def mkdocs_build(project: Project, site_dir: Path) -> int:
+    """``mkdocs build --strict`` in this process (the results are already in memory)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _show_mkdocs_log()
+    try:
+        config = load_config(config_file=str(project.root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as failure:
+        print(f"mkdocs build failed: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` in one step when the system allows (Linux renameat2)."""
+    if target.exists() and _exchange(new, target):
+        return  # ``new`` now holds the old site, removed by the caller
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(old)
+        new.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        new.rename(target)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        at_fdcwd, rename_exchange = -100, 2
+        return libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def _serve(project: Project, args) -> int:
-    prepared = pipeline.prepare(project)
+    from mkdocs.commands.serve import serve
+
+    engine.warm_up(project)
+    prepared = pipeline.prepare(project, remember_failures=True)
     print(prepared.summary())
     for problem in prepared.problems:
-        print(problem, file=sys.stderr)
-    return _mkdocs(project, ["serve", "--dev-addr", args.dev_addr])
+        log.warning("%s", problem)
+    _show_mkdocs_log()
+    try:
+        serve(config_file=str(project.root / "mkdocs.yml"), livereload=True, dev_addr=args.dev_addr, strict=False)
+    finally:
+        engine.shutdown()
+    return 0
 
 
-def _mkdocs(project: Project, arguments: list[str]) -> int:
-    command = [sys.executable, "-m", "mkdocs", *arguments, "--config-file", str(project.root / "mkdocs.yml")]
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(command, cwd=project.root, env=environment).returncode
+def _show_mkdocs_log() -> None:
+    show_on_stderr(logging.getLogger("mkdocs"))
 
 
-COMMANDS = {"prepare": _prepare, "check": _check, "build": _build, "serve": _serve}
+COMMANDS = {"prepare": _prepare, "check": _check, "verify": _verify, "build": _build, "serve": _serve}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,5 +171,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_and_exit() -> None:
+    """``main``, then exit without freeing memory object by object (it only costs time)."""
+    if "serve" not in sys.argv[1:]:
+        gc.disable()  # a one-off command allocates a lot and frees nothing until it ends
+    code = main()
+    logging.shutdown()
+    engine.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run_and_exit()

@@ -1,8 +1,9 @@
 """The project's layout and settings, read once from ``mkdocs.yml`` (no second config file).
 
-Languages come from the i18n plugin's ``languages`` list; the pipeline's own settings
-(snippet timeout, parallel workers, cache folder) are constants here, overridable from the
-environment: DLCARDS_TIMEOUT, DLCARDS_WORKERS, DLCARDS_CACHE_DIR.
+Languages come from the i18n plugin's ``languages`` list; the pipeline's own settings are
+constants, overridable from the environment: DLCARDS_WORKERS (parallel snippet runs, default:
+the number of cores), DLCARDS_CACHE_DIR, and the limits of one run in ``engine/limits.py``
+(DLCARDS_TIMEOUT, DLCARDS_MEMORY_MB, ...).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from scripts.engine.limits import Limits
 from scripts.problems import BuildFailed, Problem
 
 
@@ -24,7 +26,7 @@ class Project:
     cache_dir: Path
     languages: tuple[str, ...]
     default_language: str
-    timeout: float = 120.0
+    limits: Limits = Limits()
     workers: int = 2
 
     @classmethod
@@ -43,8 +45,8 @@ class Project:
             cache_dir=Path(os.environ.get("DLCARDS_CACHE_DIR", root / ".cache" / "results")),
             languages=locales,
             default_language=default or locales[0],
-            timeout=float(os.environ.get("DLCARDS_TIMEOUT", cls.timeout)),
-            workers=int(os.environ.get("DLCARDS_WORKERS", cls.workers)),
+            limits=Limits.from_environment(),
+            workers=_workers(),
         )
 
     def relative(self, path: Path) -> str:
@@ -53,6 +55,13 @@ class Project:
             return Path(path).resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def _workers() -> int:
+    text = os.environ.get("DLCARDS_WORKERS", "")
+    if text and not (text.isdigit() and int(text) > 0):
+        raise BuildFailed([Problem(Path("DLCARDS_WORKERS"), 0, f"must be a positive whole number, not {text!r}")])
+    return int(text) if text else max(1, len(os.sched_getaffinity(0)))
 
 
 class _TolerantLoader(yaml.SafeLoader):

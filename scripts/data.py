@@ -15,6 +15,7 @@ import yaml
 from scripts.config import Project
 from scripts.problems import BuildFailed, Problem
 
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
 @dataclass(frozen=True)
 class Section:
@@ -78,7 +79,7 @@ class _Reader:
             self.problems.append(Problem(path, 1, "file not found"))
             return None
         try:
-            node = yaml.compose(path.read_text(encoding="utf-8"))
+            node = yaml.compose(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             self.problems.append(Problem(path, mark.line + 1 if mark else 1, f"invalid YAML: {exc}"))

@@ -1,12 +1,14 @@
 """MkDocs hook: a thin adapter from MkDocs events to the pipeline.
 
-- ``on_pre_build``: ``pipeline.prepare`` (hashing only when the cache is warm; under
-  ``mkdocs serve`` an edited snippet is re-run here, alone, before the reload), then
-  ``pipeline.validate`` (card checks, parity, every reference).
+- ``on_pre_build``: the results ``scripts/build.py`` prepared and validated, when it did; otherwise
+  ``pipeline.prepare`` (hashing only when the cache is warm; under ``mkdocs serve`` an edited
+  snippet is re-run here, alone, before the reload) and ``pipeline.validate``.
+  mkdocs-static-i18n builds each further language inside the first build: those reuse it all.
 - ``on_page_markdown``: ``inject.render`` the page in its own language.
 
-When building, any problem aborts the build (nothing half-injected is written); when
-serving, the page shows the error in the reader's language and the log names file and line.
+When building, any problem aborts the build (nothing half-injected is written); when serving,
+the page shows the error in the reader's language, the ``dlcards`` log names file and line, and
+the server keeps serving (that log is not counted by strict mode).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from scripts import data, inject, pipeline, search_index
+from scripts import data, pipeline, search_index
 from scripts.collect import Page, page_language, page_topic
 from scripts.config import Project
+from scripts.log import log
 from scripts.problems import BuildFailed
 
-log = logging.getLogger("mkdocs.hooks.dlcards")
-_state: dict = {"serving": False, "project": None, "prepared": None}
+mkdocs_log = logging.getLogger("mkdocs.hooks.dlcards")
+_state: dict = {"serving": False, "project": None, "prepared": None, "data": None}
 
 
 def on_startup(command, dirty):
@@ -35,32 +38,47 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    if _is_nested_language_build(config):
+        return  # the first language's build already prepared everything
     project = _state["project"]
+    handed = pipeline.take_handed_over(project)
+    if handed is not None:  # scripts/build.py prepared and validated this very build
+        _state["prepared"], _state["data"] = handed, data.load(project)
+        return
     data.clear_cache()  # data/*.yml may have changed under `mkdocs serve`
-    prepared = pipeline.prepare(project)
+    prepared = pipeline.prepare(project, remember_failures=_state["serving"])
     _state["prepared"] = prepared
     if prepared.executed:
-        log.info("dlcards: %s", prepared.summary())
+        log.info("%s", prepared.summary())
     try:
+        _state["data"] = data.load(project)
         problems = pipeline.validate(prepared, project)  # checks + every reference, all pages
-    except BuildFailed as failure:  # data/*.yml itself is broken: nothing can be rendered
-        raise PluginError(f"dlcards: the build stopped:\n{failure}") from failure
+    except BuildFailed as failure:  # data/*.yml itself is broken
+        _state["data"] = None
+        _report(failure.problems)
+        return
     _report(problems)
+
+
+def _is_nested_language_build(config) -> bool:
+    i18n = config.plugins.get("i18n")
+    return bool(getattr(i18n, "building", False)) and _state["prepared"] is not None
 
 
 @event_priority(-200)  # after mkdocs-static-i18n has built this language's navigation
 def on_nav(nav, config, files):
     """Name each topic section in the language of its pages, from data/topics.yml."""
-    project = _state["project"]
-    topics = data.load(project).topics
+    project, site_data = _state["project"], _state["data"]
+    if site_data is None:
+        return nav
     for section in (item for item in nav.items if item.is_section):
         pages = [child for child in section.children if child.is_page]
         if not pages:
             continue
         source = Path(pages[0].file.abs_src_path)
         folder = page_topic(source, project)
-        if folder in topics:
-            section.title = topics[folder][page_language(source, project)]
+        if folder in site_data.topics:
+            section.title = site_data.topics[folder][page_language(source, project)]
     return nav
 
 
@@ -70,8 +88,8 @@ def on_page_markdown(markdown, page, config, files):
     card = Page(path=source, lang=page_language(source, project), topic=page_topic(source, project))
     full_text = source.read_text(encoding="utf-8")
     first_line = full_text[: max(full_text.find(markdown), 0)].count("\n") + 1
-    context = _state["prepared"].context(project, data.load(project))
-    rendered, _ = inject.render(card, markdown, context, first_line)
+    prepared = _state["prepared"]
+    rendered, _ = prepared.render(card, markdown, first_line, prepared.context(project, _state["data"]))
     return rendered  # its problems were reported by on_pre_build's validation
 
 
@@ -80,7 +98,7 @@ def on_post_build(config):
     """One search index per language, split from the merged one."""
     counts = search_index.split(Path(config.site_dir), _state["project"])
     if counts:
-        log.info("dlcards: search index per language: %s", counts)
+        mkdocs_log.debug("dlcards: search index per language: %s", counts)
 
 
 def _report(problems):
@@ -88,6 +106,7 @@ def _report(problems):
         return
     if _state["serving"]:
         for problem in sorted(set(problems)):
-            log.warning("dlcards: %s", problem)
+            log.warning("%s", problem)
+        log.warning("%d problem(s): the pages show them; the server keeps serving", len(set(problems)))
         return
     raise PluginError(f"dlcards: the build stopped:\n{BuildFailed(problems)}")

@@ -17,7 +17,7 @@ SNIPPETS = REPO / "snippets"
 def load_snippet(relative: str):
     """Import ``snippets/<relative>`` as a module (not as __main__), with its folder on sys.path.
 
-    Like the build (scripts/execute.py), it uses one compute thread, so that the numbers a test
+    Like the build (scripts/engine/child.py), it uses one compute thread, so that the numbers a test
     checks are the very numbers the cards show (float sums depend on the thread count)."""
     import torch
 

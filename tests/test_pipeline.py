@@ -85,9 +85,10 @@ def test_unknown_references_fail_with_the_card_path_and_line(tiny_site, capsys):
     n = len(lines)
     assert build.main(["build", "--root", str(tiny_site)]) == 1
     err = capsys.readouterr().err
-    assert f"card.vi.md:{n - 3}: no value 'totl' in snippets/topic/demo.py (values: total, ratio)" in err
-    assert f"card.vi.md:{n - 2}: snippet not found: snippets/topic/dmeo.py" in err
-    assert f"card.vi.md:{n - 1}: unknown directive" in err
+    assert (f"card.vi.md:{n - 3}: no value 'totl' in snippets/topic/demo.py "
+            "(did you mean 'total'?; values: total, ratio)") in err
+    assert f"card.vi.md:{n - 2}: snippet not found: snippets/topic/dmeo.py (did you mean 'topic/demo.py'?)" in err
+    assert f"card.vi.md:{n - 1}: unknown directive '{{{{ vaule: topic/demo.py#total }}}}' (did you mean 'value'?)" in err
     assert f"card.vi.md:{n}: table 'squares' has 2 columns" in err
     assert "card.zh.md" in err and "references differ from the vi card" in err  # parity drift
     assert "5 problem(s)" in err
@@ -95,7 +96,8 @@ def test_unknown_references_fail_with_the_card_path_and_line(tiny_site, capsys):
 
 def test_timeout_is_reported_not_hung(tiny_site):
     write(tiny_site, "snippets/topic/demo.py", "# %% compute\nimport time\ntime.sleep(30)\n")
-    project = replace(Project.load(tiny_site), timeout=1.0)
+    project = Project.load(tiny_site)
+    project = replace(project, limits=replace(project.limits, timeout=1.0))
     prepared = pipeline.prepare(project)
     (problem,) = prepared.problems
     assert "Timeout" in problem.message and "did not finish in 1 s" in problem.message

@@ -1,4 +1,4 @@
-"""Each pipeline stage on its own: collect, execute (runner), store, inject."""
+"""Each pipeline stage on its own: collect, execute (engine), store, inject."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import write
 
-from scripts import collect, execute, inject, runner, store
+from scripts import collect, engine, inject, source, store
 from scripts.config import Project
+from scripts.engine.machine import machine_name
 from scripts.problems import BuildFailed
 
 PAGE = Path("docs/t/card.vi.md")
@@ -64,12 +65,17 @@ def test_config_without_languages_fails_with_its_file(tmp_path):
         Project.load(tmp_path)
 
 
+def run_one(snippet: Path, project: Project, key: str = "k"):
+    (result,) = engine.run([(snippet, key)], project)
+    return result
+
+
 def test_cells_are_named_percent_blocks(tmp_path):
     path = write(tmp_path, "s.py", "import x\n# %% first\na = 1\n\n# %% second\nb = 2\n")
-    assert collect.cells(path) == {"first": "a = 1", "second": "b = 2"}
+    assert source.cells(path) == {"first": "a = 1", "second": "b = 2"}
 
 
-def test_runner_collects_output_values_tables_figures(tmp_path):
+def test_engine_collects_output_values_tables_figures(tiny_site, tmp_path):
     path = write(tmp_path, "snip.py", """
         import matplotlib.pyplot as plt
         import numpy as np
@@ -79,28 +85,33 @@ def test_runner_collects_output_values_tables_figures(tmp_path):
         VALUES = {"x": np.float32(1.5), "n": np.int64(3)}
         TABLES = {"t": {"columns": ["a"], "rows": [[np.float64(2.0)]]}}
         """)
-    result = runner.run(path)
-    assert result["ok"] and result["stdout"] == "hello\n"
-    assert result["values"] == {"x": 1.5, "n": 3} and result["tables"]["t"]["rows"] == [[2.0]]
-    assert [f["name"] for f in result["figures"]] == ["curve", "2"]
-    assert result["figures"][0]["svg"].lstrip().startswith("<?xml")
-    assert runner.run(path)["figures"][0]["svg"] == result["figures"][0]["svg"]  # deterministic
+    project = Project.load(tiny_site)
+    result = run_one(path, project)
+    assert result.ok and result.stdout == "hello\n"
+    assert result.values == {"x": 1.5, "n": 3} and result.tables["t"]["rows"] == [[2.0]]
+    assert [f["name"] for f in result.figures] == ["curve", "2"]
+    assert result.figures[0]["svg"].lstrip().startswith("<?xml")
+    assert run_one(path, project).figures[0]["svg"] == result.figures[0]["svg"]  # deterministic
 
 
-def test_runner_locates_errors_in_the_snippet_folder(tmp_path):
+def test_engine_locates_errors_in_the_snippet_folder(tiny_site, tmp_path):
     write(tmp_path, "lib.py", "def f():\n    return 1 / 0\n")
     path = write(tmp_path, "snip.py", "import lib\n\nlib.f()\n")
-    error = runner.run(path)["error"]
-    assert (Path(error["file"]).name, error["line"], error["type"]) == ("lib.py", 2, "ZeroDivisionError")
+    error = run_one(path, Project.load(tiny_site)).error
+    assert (Path(error.file).name, error.line, error.type) == ("lib.py", 2, "ZeroDivisionError")
 
 
-def test_execute_runs_in_a_fresh_process_with_one_thread(tiny_site):
+def test_each_snippet_runs_in_its_own_process_as_main_with_one_thread(tiny_site):
     snippet = write(tiny_site, "snippets/topic/env.py",
-                    "import os, sys\nVALUES = {'threads': os.environ['OMP_NUM_THREADS'], "
-                    "'main': __name__, 'path0': sys.path[0]}\n")
-    result = execute.run_snippet(snippet, "k", Project.load(tiny_site))
-    assert result.ok and result.snippet == "topic/env.py"
-    assert result.values == {"threads": "1", "main": "__main__", "path0": str(snippet.parent)}
+                    "import os, sys, torch\nLEAK = globals().get('LEAK', 0) + 1\n"
+                    "VALUES = {'threads': torch.get_num_threads(), 'main': __name__, 'path0': sys.path[0],\n"
+                    "          'argv0': sys.argv[0], 'pid': os.getpid(), 'leak': LEAK}\n")
+    project = Project.load(tiny_site)
+    first, second = engine.run([(snippet, "a"), (snippet, "b")], project)
+    assert first.ok and first.snippet == "topic/env.py"
+    assert {k: first.values[k] for k in ("threads", "main", "path0", "argv0", "leak")} == {
+        "threads": 1, "main": "__main__", "path0": str(snippet.parent), "argv0": str(snippet), "leak": 1}
+    assert second.values["leak"] == 1 and second.values["pid"] != first.values["pid"]
 
 
 def test_cache_key_follows_content_and_local_imports_not_mtime(tiny_site):
@@ -112,12 +123,12 @@ def test_cache_key_follows_content_and_local_imports_not_mtime(tiny_site):
     helper = tiny_site / "snippets/topic/helper.py"
     helper.write_text(helper.read_text() + "# changed\n")
     assert store.cache_key(demo, project) != key
-    assert store.local_imports(demo, (project.snippets_dir,)) == {helper.resolve()}
+    assert source.local_imports(demo, (project.snippets_dir,)) == {helper.resolve()}
 
 
 def test_store_round_trip(tiny_site):
     project = Project.load(tiny_site)
-    result = execute.run_snippet(tiny_site / "snippets/topic/demo.py", "abc", project)
+    result = run_one(tiny_site / "snippets/topic/demo.py", project, "abc")
     store.save(result, project)
     assert store.load("abc", project) == result
     assert store.load("missing", project) is None
@@ -156,21 +167,30 @@ def test_timings_are_kept_apart_and_labelled_with_the_machine(tiny_site, tmp_pat
     snippet = write(tmp_path, "timed.py", "import time\n"
                     "VALUES = {'ms': time.perf_counter(), 'n': 3, 'error': 'ValueError'}\nTIMINGS = ['ms']\n")
     project = Project.load(tiny_site)
-    first, second = (execute.run_snippet(snippet, "k", project) for _ in range(2))
+    first, second = (run_one(snippet, project) for _ in range(2))
     assert first.timings == ("ms",) and first.values["ms"] != second.values["ms"]
     assert first.reproducible() == second.reproducible()
-    assert store.machine_name() == first.machine and "CPUs" in first.machine
+    assert machine_name() == first.machine and "CPUs" in first.machine
     page = collect.Page(path=tiny_site / "docs/x.vi.md", lang="vi", topic="")
     text = "{{ value: topic/demo.py#machine }} / {{ value: topic/demo.py#total:.1f }}"
     from scripts import pipeline
 
     rendered, problems = inject.render(page, text, inject.Context(project, pipeline.prepare(project).results))
-    assert problems == [] and rendered == f"{store.machine_name()} / 30.0"
+    assert problems == [] and inject_text(rendered) == f"{machine_name()} / 30.0"
+
+
+def inject_text(markdown: str) -> str:
+    """What a reader sees of injected Markdown text (character references decoded)."""
+    import html
+
+    return html.unescape(markdown)
 
 
 def test_text_values_pass_through_a_numeric_format():
-    assert inject._format("ValueError", ".2g") == "ValueError"
-    assert inject._format(0.0, ".2g") == "0"
+    from scripts.inject.blocks import formatted
+
+    assert formatted("ValueError", ".2g") == "ValueError"
+    assert formatted(0.0, ".2g") == "0"
 
 
 def test_snippets_that_measure_time_run_alone_after_the_others(tiny_site, tmp_path):
@@ -178,7 +198,7 @@ def test_snippets_that_measure_time_run_alone_after_the_others(tiny_site, tmp_pa
     stamp = "import time\nSTART = time.time()\ntime.sleep(0.3)\nVALUES = {'start': START, 'end': time.time()}\n"
     timed = write(tmp_path, "timed.py", stamp + "TIMINGS = ['start', 'end']\n")
     plain = [write(tmp_path, f"plain{i}.py", stamp) for i in range(2)]
-    assert execute.measures_time(timed) and not execute.measures_time(plain[0])
-    results = execute.run_many([(timed, "t"), (plain[0], "a"), (plain[1], "b")], Project.load(tiny_site))
+    assert source.measures_time(timed) and not source.measures_time(plain[0])
+    results = engine.run([(timed, "t"), (plain[0], "a"), (plain[1], "b")], Project.load(tiny_site))
     assert [r.key for r in results] == ["t", "a", "b"]  # the order asked for
     assert results[0].values["start"] >= max(r.values["end"] for r in results[1:])
