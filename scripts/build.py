@@ -20,13 +20,14 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2, on import
 
 from scripts import checks, data, engine, pipeline  # noqa: E402
 from scripts.config import Project  # noqa: E402
-from scripts.log import log, show_on_stderr  # noqa: E402
+from scripts.log import show_on_stderr  # noqa: E402
 from scripts.problems import BuildFailed  # noqa: E402
 
 
@@ -113,6 +114,10 @@ def mkdocs_build(project: Project, site_dir: Path) -> int:
     except MkDocsException as failure:
         print(f"mkdocs build failed: {failure}", file=sys.stderr)
         return 1
+    except Exception:  # a plugin's or theme's own error: its traceback, and the old site stays
+        traceback.print_exc()
+        print("mkdocs build failed (see the traceback above); site/ is unchanged", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -142,10 +147,7 @@ def _serve(project: Project, args) -> int:
     from mkdocs.commands.serve import serve
 
     engine.warm_up(project)
-    prepared = pipeline.prepare(project, remember_failures=True)
-    print(prepared.summary())
-    for problem in prepared.problems:
-        log.warning("%s", problem)
+    print(pipeline.prepare(project, remember_failures=True).summary())  # the hook reports problems
     _show_mkdocs_log()
     try:
         serve(config_file=str(project.root / "mkdocs.yml"), livereload=True, dev_addr=args.dev_addr, strict=False)

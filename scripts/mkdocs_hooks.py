@@ -34,7 +34,11 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    _state["project"] = Project.load(Path(config.config_file_path).parent)
+    project = Project.load(Path(config.config_file_path).parent)
+    _state["project"] = project
+    for folder in (project.snippets_dir, project.root / "data"):  # `serve` rebuilds when they change
+        if folder.is_dir() and str(folder) not in map(str, config.watch):
+            config.watch.append(str(folder))
 
 
 def on_pre_build(config):

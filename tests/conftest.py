@@ -60,11 +60,15 @@ plugins:
           build: true
 hooks:
   - {REPO / "scripts" / "mkdocs_hooks.py"}
-markdown_extensions:
+markdown_extensions:  # the real site's extensions that read syntax in text
+  - abbr
   - admonition
+  - attr_list
   - tables
   - md_in_html
   - pymdownx.superfences
+  - pymdownx.arithmatex:
+      generic: true
 """
 
 DEMO_SNIPPET = """
@@ -117,9 +121,26 @@ def card_text(lang: str, body: str | None = None) -> str:
     return "".join(parts)
 
 
+def set_card_body(root: Path, body: str) -> None:
+    """Give both languages of the tiny card the same body in 'code examples' (parity holds)."""
+    for lang in HEADINGS:
+        (root / f"docs/topic/card.{lang}.md").write_text(card_text(lang, body), encoding="utf-8")
+
+
+def card_html(root: Path, lang: str, site: str = "site") -> str:
+    """The built card's article, in one language."""
+    prefix = "" if lang == "vi" else f"{lang}/"
+    page = (root / site / prefix / "topic/card/index.html").read_text(encoding="utf-8")
+    return page[page.index("<article"): page.index("</article>")]
+
+
 @pytest.fixture
 def tiny_site(tmp_path: Path) -> Path:
     """A two-language site with one card and one snippet that imports a local helper."""
+    return make_tiny_site(tmp_path)
+
+
+def make_tiny_site(tmp_path: Path) -> Path:
     write(tmp_path, "mkdocs.yml", TINY_MKDOCS)
     write(tmp_path, "docs/index.vi.md", "# Trang chủ\n")
     write(tmp_path, "docs/index.zh.md", "# 首页\n")

@@ -23,8 +23,9 @@ LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", 
 
 def literal(text: str) -> str:
     """``text`` as Markdown that renders exactly as ``text``, inline, on one source line."""
-    text = ORDERED_LIST_START.sub(lambda m: m[1] + _reference(m[2]), text)  # "1. x" is not a list
-    return "".join(c if _plain(c) else _reference(c) for c in text)
+    start = ORDERED_LIST_START.match(text)
+    marker = start.end() - 1 if start else -1  # "1. x" at the start of a line is not a list
+    return "".join(c if _plain(c) and i != marker else _reference(c) for i, c in enumerate(text))
 
 
 def _plain(char: str) -> bool:
