@@ -23,7 +23,8 @@ EVIL = ("<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascri
 EVIL_SNIPPET = f"""
 EVIL = {EVIL!r}
 print(EVIL)
-VALUES = {{"evil": EVIL, "start": "1. not a list", "hash": "# not a heading", "math": "x$ <b>y</b> \\\\href{{javascript:z}}{{k}}"}}
+VALUES = {{"evil": EVIL, "start": "1. not a list", "hash": "# not a heading",
+          "math": "x$ <b>y</b> \\\\href{{javascript:z}}{{k}}"}}
 TABLES = {{"t": {{"columns": ["a", "b"], "rows": [[EVIL, 1.5]]}}}}
 """
 EVIL_BODY = """
@@ -156,10 +157,10 @@ def test_directives_inside_code_are_left_as_text(tiny_site, lang):
     assert "30 là giá trị thật" in visible_text(article)  # container content is not code
 
 
-TOKENS = st.sampled_from(["{{", "}}", " value: ", " output: ", " code: ", " table: ", " catalog: ", "topic/demo.py",
-                          "topic/../x.py", "/etc/passwd", "#total", "#", ":.2f", ":.2q", " | ", "`", "```", "~~~", "$",
-                          "$$", "\\(", "\n", "\n\n", "    ", "- ", "!!! note", "---", "Chuẩn hóa", "归一化", "x", "\u2028",
-                          "\x00", "\ud800", "<script>", "{", "}"])
+TOKENS = st.sampled_from([
+    "{{", "}}", " value: ", " output: ", " code: ", " table: ", " catalog: ", "topic/demo.py", "topic/../x.py",
+    "/etc/passwd", "#total", "#", ":.2f", ":.2q", " | ", "`", "```", "~~~", "$", "$$", "\\(", "\n", "\n\n", "    ",
+    "- ", "!!! note", "---", "Chuẩn hóa", "归一化", "x", "\u2028", "\x00", "\ud800", "<script>", "{", "}"])
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,8 @@ def test_unknown_references_fail_with_the_card_path_and_line(tiny_site, capsys):
     assert (f"card.vi.md:{n - 3}: no value 'totl' in snippets/topic/demo.py "
             "(did you mean 'total'?; values: total, ratio)") in err
     assert f"card.vi.md:{n - 2}: snippet not found: snippets/topic/dmeo.py (did you mean 'topic/demo.py'?)" in err
-    assert f"card.vi.md:{n - 1}: unknown directive '{{{{ vaule: topic/demo.py#total }}}}' (did you mean 'value'?)" in err
+    assert (f"card.vi.md:{n - 1}: unknown directive '{{{{ vaule: topic/demo.py#total }}}}' "
+            "(did you mean 'value'?)") in err
     assert f"card.vi.md:{n}: table 'squares' has 2 columns" in err
     assert "card.zh.md" in err and "references differ from the vi card" in err  # parity drift
     assert "5 problem(s)" in err
