@@ -80,7 +80,7 @@ def _verify(project: Project, args) -> int:
 
 def _build(project: Project, args) -> int:
     start = time.perf_counter()
-    prepared = pipeline.build_results(project)
+    prepared = pipeline.build_results(project, while_running=lambda: _load_mkdocs(project))
     print(prepared.summary())
     site_dir = (args.site_dir or project.root / "site").resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -119,6 +119,20 @@ def mkdocs_build(project: Project, site_dir: Path) -> int:
         print("mkdocs build failed (see the traceback above); site/ is unchanged", file=sys.stderr)
         return 1
     return 0
+
+
+def _load_mkdocs(project: Project) -> None:
+    """Import MkDocs, its theme, plugins and extensions, and load jieba's dictionary, while the
+    snippets' process imports its libraries: the build then starts MkDocs warm."""
+    from mkdocs.config import load_config
+
+    try:
+        load_config(config_file=str(project.root / "mkdocs.yml"))
+        import jieba
+
+        jieba.initialize()
+    except Exception:  # noqa: BLE001 - the real build reports any problem, with its context
+        pass
 
 
 def replace_folder(new: Path, target: Path) -> None:

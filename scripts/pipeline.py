@@ -7,7 +7,10 @@ cache is warm it only hashes files, so calling it again costs little.
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +18,12 @@ from scripts import checks, data, engine, inject, store
 from scripts.collect import Page, collect, snippets_used
 from scripts.config import Project
 from scripts.i18n import missing_languages
+from scripts.log import log
 from scripts.problems import BuildFailed, Problem
 from scripts.result import Result
 
 SLOWEST = 3  # how many of the slowest snippets the report names
+WARNING_LINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+): (?P<text>\w*Warning: .*)$", re.M)
 
 
 @dataclass
@@ -53,12 +58,14 @@ class Prepared:
         return text
 
 
-def prepare(project: Project, remember_failures: bool = False) -> Prepared:
+def prepare(project: Project, remember_failures: bool = False,
+            while_running: Callable[[], None] | None = None) -> Prepared:
     """Collect every page and make sure each snippet it uses has a result (stored when it succeeded).
 
     ``remember_failures`` (``make serve``): a snippet that failed is not run again until it, a
     module it imports or a file under ``snippets/`` changes, so editing a card does not wait
-    for a snippet that hangs."""
+    for a snippet that hangs. ``while_running`` is started in a thread when snippets must run
+    (``make build`` loads MkDocs then, while a core waits for the snippets' libraries)."""
     start = time.perf_counter()
     pages, problems = collect(project)
     problems += [Problem(project.root / "scripts" / "i18n.py", 1, f"no messages for language '{lang}'")
@@ -70,9 +77,12 @@ def prepare(project: Project, remember_failures: bool = False) -> Prepared:
         def finished(result: Result) -> None:
             store.save(result, project)  # at once: Ctrl-C later loses nothing that finished
             _record(prepared, result, project)
+            _log_warnings(result, project)
             if not result.ok and remember_failures:
                 _failures[_failure_key(result.key, project)] = result
 
+        if pending and while_running:
+            threading.Thread(target=while_running, daemon=True, name="while-snippets-run").start()
         engine.run(pending, project, on_result=finished)
         store.prune(project, used={result.key for result in prepared.results.values()})
     prepared.seconds = time.perf_counter() - start
@@ -98,6 +108,13 @@ def _take_from_cache(prepared: Prepared, project: Project, remember_failures: bo
             if not result.ok:
                 prepared.problems.append(_snippet_problem(result, project))
     return pending
+
+
+def _log_warnings(result: Result, project: Project) -> None:
+    """Python warnings a snippet printed (deprecations, numerical trouble): shown, not hidden in stderr."""
+    for match in list(WARNING_LINE.finditer(result.stderr))[:5]:
+        log.warning("%s:%s: %s (a warning of snippets/%s)", project.relative(Path(match["file"])), match["line"],
+                    match["text"], result.snippet)
 
 
 def _record(prepared: Prepared, result: Result, project: Project) -> None:
@@ -135,9 +152,9 @@ def validate(prepared: Prepared, project: Project) -> list[Problem]:
     return sorted(set(problems))
 
 
-def build_results(project: Project) -> Prepared:
+def build_results(project: Project, while_running: Callable[[], None] | None = None) -> Prepared:
     """prepare + validate; raises BuildFailed listing every problem at once."""
-    prepared = prepare(project)
+    prepared = prepare(project, while_running=while_running)
     problems = validate(prepared, project)
     if problems:
         raise BuildFailed(problems)

@@ -169,3 +169,11 @@ def test_a_pool_restarts_when_the_zygote_died(project):
     pool.shared([]).process.kill()
     pool.shared([]).process.wait()
     assert run(project, "topic/after.py", "VALUES = {'ok': 1}\n").values == {"ok": 1}
+
+
+def test_python_warnings_of_a_snippet_are_shown_not_buried(tiny_site, capsys):
+    write(tiny_site, "snippets/topic/demo.py", "import numpy as np\n\nx = np.log(np.zeros(2))\n"
+          "VALUES = {'total': 30, 'ratio': 0.5}\n")
+    pipeline.prepare(Project.load(tiny_site))
+    err = capsys.readouterr().err
+    assert "snippets/topic/demo.py:3: RuntimeWarning: divide by zero encountered in log" in err
