@@ -177,3 +177,12 @@ def test_python_warnings_of_a_snippet_are_shown_not_buried(tiny_site, capsys):
     pipeline.prepare(Project.load(tiny_site))
     err = capsys.readouterr().err
     assert "snippets/topic/demo.py:3: RuntimeWarning: divide by zero encountered in log" in err
+
+
+def test_a_snippet_that_kills_the_runner_fails_loudly_and_the_next_run_works(project, tmp_path):
+    pid_file = tmp_path / "pid"
+    result = run(project, "topic/parricide.py", f"import os, signal, time\nopen({str(pid_file)!r}, 'w')"
+                 ".write(str(os.getpid()))\nos.kill(os.getppid(), signal.SIGKILL)\ntime.sleep(600)\n")
+    assert result.error.type == "RunnerStopped" and "ended with code -9" in result.error.message
+    assert _gone(int(pid_file.read_text()))  # the orphaned snippet was stopped too
+    assert run(project, "topic/after.py", "VALUES = {'ok': 1}\n").values == {"ok": 1}

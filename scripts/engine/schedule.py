@@ -65,8 +65,11 @@ def run_jobs(pool: Pool, jobs: list[Job], workers: int, root: Path, machine: str
                     continue
                 number = next(_ids)
                 running[number] = _start(pool, job, number, scratch, root)
-            if running:
-                _wait_for_one(pool, running, machine, on_result)
+            if running and not _wait_for_one(pool, running, machine, on_result):
+                for run in running.values():
+                    _kill(run)  # orphans of the dead zygote: nobody else will stop them
+                _runner_gone(pool, [run.job for run in running.values()] + list(pending), machine, on_result)
+                return
     except BaseException:  # Ctrl-C or a broken pool: nothing may outlive the build
         for run in running.values():
             _kill(run)
@@ -90,8 +93,9 @@ def _start(pool: Pool, job: Job, number: int, scratch: Path, root: Path) -> _Run
 
 
 def _wait_for_one(pool: Pool, running: dict[int, _Running], machine: str,
-                  on_result: Callable[[Result], None]) -> None:
-    """Handle the next event from the pool, or the next deadline, whichever comes first."""
+                  on_result: Callable[[Result], None]) -> bool:
+    """Handle the next event from the pool, or the next deadline, whichever comes first;
+    False when the pool itself has gone."""
     soonest = min(run.deadline for run in running.values() if not run.timed_out) \
         if any(not run.timed_out for run in running.values()) else time.monotonic() + 1
     try:
@@ -111,8 +115,18 @@ def _wait_for_one(pool: Pool, running: dict[int, _Running], machine: str,
                                      run.job.limits, run.timed_out, machine)))
         shutil.rmtree(run.workdir, ignore_errors=True)
     elif event["event"] == "gone":
-        raise RuntimeError("the snippet runner (scripts/engine/zygote.py) stopped unexpectedly; "
-                           "its error is printed above")
+        return False
+    return True
+
+
+def _runner_gone(pool: Pool, jobs: list[Job], machine: str, on_result: Callable[[Result], None]) -> None:
+    """The zygote died (killed by the system or by a snippet): every unfinished snippet fails, saying so."""
+    code = pool.process.wait()
+    for job in jobs:
+        error = SnippetError("RunnerStopped", f"the process that runs snippets (scripts/engine/zygote.py) ended "
+                             f"with code {code} before this snippet finished; run the build again",
+                             str(job.snippet), 1)
+        on_result(Result(job.name, job.key, ok=False, error=error, machine=machine))
 
 
 def _kill(run: _Running, dump: bool = False) -> None:
