@@ -10,7 +10,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "vi": {
         "output": "Kết quả in ra",
         "snippet_failed": "Đoạn mã chạy lỗi",
+        "snippet_failed_intro": "Phần này cần kết quả của {snippet}, nhưng đoạn mã đó không chạy xong. "
+                                "Chi tiết cho tác giả:",
         "bad_reference": "Tham chiếu không hợp lệ",
+        "bad_reference_intro": "Chỉ thị ở dòng {line} của trang này không lấy được kết quả nào. "
+                               "Chi tiết cho tác giả:",
         "figure": "Hình",
         "no_cards": "Chưa có thẻ nào.",
         "term": "Thuật ngữ",
@@ -23,7 +27,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
         "output": "运行输出",
         "snippet_failed": "代码片段运行出错",
+        "snippet_failed_intro": "这一部分需要 {snippet} 的运行结果，但该代码片段没有成功运行完。给作者的详细信息：",
         "bad_reference": "无效的引用",
+        "bad_reference_intro": "本页第 {line} 行的指令没有取到任何结果。给作者的详细信息：",
         "figure": "图",
         "no_cards": "还没有卡片。",
         "term": "术语",

@@ -81,9 +81,12 @@ def prepare(project: Project, remember_failures: bool = False,
             if not result.ok and remember_failures:
                 _failures[_failure_key(result.key, project)] = result
 
+        helper = threading.Thread(target=while_running or (lambda: None), daemon=True, name="while-snippets-run")
         if pending and while_running:
-            threading.Thread(target=while_running, daemon=True, name="while-snippets-run").start()
+            helper.start()
         engine.run(pending, project, on_result=finished)
+        if helper.is_alive():
+            helper.join()  # MkDocs' configuration is not safe to load twice at once
         store.prune(project, used={result.key for result in prepared.results.values()})
     prepared.seconds = time.perf_counter() - start
     return prepared

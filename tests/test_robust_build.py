@@ -221,3 +221,15 @@ def _get(url: str) -> str:
             return response.read().decode("utf-8")
     except OSError:
         return ""
+
+
+def test_serve_remembers_a_failure_until_a_snippet_changes(tiny_site):
+    """Under ``make serve`` editing a card must not wait again for a snippet that hangs."""
+    write(tiny_site, "snippets/topic/demo.py", "# build: timeout=1\nimport time\ntime.sleep(600)\n")
+    project = Project.load(tiny_site)
+    first = pipeline.prepare(project, remember_failures=True)
+    assert first.executed == ["topic/demo.py"] and "Timeout" in first.problems[0].message
+    again = pipeline.prepare(project, remember_failures=True)
+    assert again.executed == [] and "Timeout" in again.problems[0].message  # remembered, reported again
+    write(tiny_site, "snippets/topic/data.txt", "a file the snippet may read\n")
+    assert pipeline.prepare(project, remember_failures=True).executed == ["topic/demo.py"]

@@ -11,6 +11,7 @@ Each page also gets the glossary's abbreviations, with definitions in its langua
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, replace
 
 from scripts import catalog
@@ -90,8 +91,12 @@ def _render_result(ref: Reference, page: Page, context: Context) -> str:
 
 
 def error_box(ref: Reference, lang: str, title_key: str, detail: str) -> str:
-    """What a reader sees in place of a result that could not be produced, in their language."""
+    """What a reader sees in place of a result that could not be produced: a title and a sentence
+    in their language, then the technical detail (as the build log gives it) as text."""
+    intro = message(lang, f"{title_key}_intro").format(snippet=f"snippets/{ref.snippet}", line=ref.line)
     if not ref.is_block:
-        return f"**⚠ {literal(ref.text)}**"
-    body = "\n".join("    " + line if line else line for line in fenced(detail, "text").split("\n"))
+        tip = html.escape(f"{message(lang, title_key)}: {intro} {detail}", quote=True)
+        return f'<span class="card-error" title="{tip}">⚠ {literal(ref.text)}</span>'
+    body = "\n".join("    " + line if line else line
+                     for line in f"{literal(intro)}\n\n{fenced(detail, 'text')}".split("\n"))
     return indented(ref, f'\n!!! failure "{message(lang, title_key)}"\n\n{body}\n')
