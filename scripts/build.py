@@ -160,7 +160,7 @@ def _exchange(a: Path, b: Path) -> bool:
 def _serve(project: Project, args) -> int:
     from mkdocs.commands.serve import serve
 
-    engine.warm_up(project)
+    engine.warm_up()
     print(pipeline.prepare(project, remember_failures=True).summary())  # the hook reports problems
     _show_mkdocs_log()
     try:

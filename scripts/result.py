@@ -86,6 +86,9 @@ class Result:
         _fields(data, {"stdout": str, "stderr": str, "machine": str, "values": dict, "tables": dict,
                        "duration": (int, float), "figures": list, "timings": list, "inputs": list},
                 required=False)
+        for name in ("timings", "inputs"):
+            if not all(isinstance(item, str) for item in data.get(name, [])):
+                raise ValueError(f"field '{name}' should list names")
         for figure in data.get("figures", []):
             _check(figure, dict, "figures[]")
             _fields(figure, {"name": str, "svg": str})

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,17 +67,9 @@ def _job(snippet: Path, key: str, project: Project) -> Job:
     return Job(snippet, name, key, limits, timed=source.measures_time(snippet), problem=problem)
 
 
-def warm_up(project: Project) -> None:
+def warm_up() -> None:
     """Start the pool now (``make serve``), so that the first edited snippet runs at once."""
     pools.shared([])
-
-
-def wait_until_ready(timeout: float = 60.0) -> float:
-    """Seconds the pool took to import its libraries (for ``make bench``)."""
-    pool = pools.shared([])
-    deadline = time.monotonic() + timeout
-    pool.ready.wait(max(0.0, deadline - time.monotonic()))
-    return pool.import_seconds
 
 
 def shutdown() -> None:

@@ -272,7 +272,7 @@ class _FileReads:
         self.active = False  # resolving a path must not audit itself
         try:
             self._record(Path(os.fsdecode(path)))
-        except (OSError, ValueError, TypeError):
+        except Exception:  # noqa: BLE001 - an audit hook must never break the snippet's own open()
             pass
         finally:
             self.active = True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -32,8 +33,6 @@ class Pool:
     """A running zygote: ``send`` commands, read ``events`` (a queue of dicts)."""
 
     def __init__(self, modules: list[str]):
-        import os
-
         self.modules = set(modules)
         environment = {k: v for k, v in {**os.environ, **CHILD_ENVIRONMENT}.items() if v}
         self.process = subprocess.Popen(
