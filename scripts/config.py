@@ -2,8 +2,8 @@
 
 Languages come from the i18n plugin's ``languages`` list; the pipeline's own settings are
 constants, overridable from the environment: DLCARDS_WORKERS (parallel snippet runs, default:
-the number of cores), DLCARDS_CACHE_DIR, and the limits of one run in ``engine/limits.py``
-(DLCARDS_TIMEOUT, DLCARDS_MEMORY_MB, ...).
+the number of cores), DLCARDS_CACHE_DIR, DLCARDS_PAGE_MB (the largest a page may grow with its
+results injected), and the limits of one run in ``engine/limits.py`` (DLCARDS_TIMEOUT, ...).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class Project:
     default_language: str
     limits: Limits = Limits()
     workers: int = 2
+    page_mb: float = 4.0  # a page's Markdown after injection (figures are inlined): DLCARDS_PAGE_MB
 
     @classmethod
     def load(cls, root: Path | str = ".") -> Project:
@@ -47,6 +48,7 @@ class Project:
             default_language=default or locales[0],
             limits=Limits.from_environment(),
             workers=_workers(),
+            page_mb=_positive_number("DLCARDS_PAGE_MB", cls.page_mb),
         )
 
     def relative(self, path: Path) -> str:
@@ -55,6 +57,17 @@ class Project:
             return Path(path).resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def _positive_number(name: str, default: float) -> float:
+    text = os.environ.get(name, "")
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise BuildFailed([Problem(Path(name), 0, f"must be a positive number, not {text!r}")])
+    return value
 
 
 def _workers() -> int:

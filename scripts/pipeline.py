@@ -150,9 +150,17 @@ def validate(prepared: Prepared, project: Project) -> list[Problem]:
     problems += checks.check_pages(prepared.pages, site_data, project)
     context = prepared.context(project, site_data)
     for page in prepared.pages:
-        _, found = prepared.render(page, page.body, page.body_line, context)
-        problems += found
+        rendered, found = prepared.render(page, page.body, page.body_line, context)
+        problems += found + _page_size_problem(page, rendered, project)
     return sorted(set(problems))
+
+
+def _page_size_problem(page: Page, rendered: str, project: Project) -> list[Problem]:
+    size = len(rendered.encode("utf-8")) / 2**20
+    if size <= project.page_mb:
+        return []
+    return [Problem(page.path, 1, f"the page is {size:.1f} MiB with its results injected; the limit is "
+                                  f"{project.page_mb:g} MiB (DLCARDS_PAGE_MB): figures and printed output are inlined")]
 
 
 def build_results(project: Project, while_running: Callable[[], None] | None = None) -> Prepared:

@@ -186,3 +186,17 @@ def test_a_snippet_that_kills_the_runner_fails_loudly_and_the_next_run_works(pro
     assert result.error.type == "RunnerStopped" and "ended with code -9" in result.error.message
     assert _gone(int(pid_file.read_text()))  # the orphaned snippet was stopped too
     assert run(project, "topic/after.py", "VALUES = {'ok': 1}\n").values == {"ok": 1}
+
+
+def test_a_page_never_grows_past_the_page_limit(tiny_site, monkeypatch, capsys):
+    from conftest import set_card_body
+
+    from scripts import build
+
+    write(tiny_site, "snippets/topic/big.py", "# build: figure_kb=4096\nimport matplotlib.pyplot as plt\n"
+          "import numpy as np\nplt.figure(num='cloud')\nplt.scatter(*np.random.default_rng(0).random((2, 20000)))\n")
+    set_card_body(tiny_site, "\n{{ figure: topic/big.py#cloud | Đám mây }}\n")
+    monkeypatch.setenv("DLCARDS_PAGE_MB", "1")
+    assert build.main(["build", "--root", str(tiny_site)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"card\.vi\.md:1: the page is \d\.\d MiB with its results injected; the limit is 1 MiB", err)
