@@ -73,23 +73,33 @@ def prepare(project: Project, remember_failures: bool = False,
     prepared = Prepared(pages=pages, results={}, problems=problems)
     with store.CacheLock(project):
         pending = _take_from_cache(prepared, project, remember_failures)
-
-        def finished(result: Result) -> None:
-            store.save(result, project)  # at once: Ctrl-C later loses nothing that finished
-            _record(prepared, result, project)
-            _log_warnings(result, project)
-            if not result.ok and remember_failures:
-                _failures[_failure_key(result.key, project)] = result
-
-        helper = threading.Thread(target=while_running or (lambda: None), daemon=True, name="while-snippets-run")
-        if pending and while_running:
-            helper.start()
-        engine.run(pending, project, on_result=finished)
-        if helper.is_alive():
-            helper.join()  # MkDocs' configuration is not safe to load twice at once
+        _run(pending, prepared, project, remember_failures, while_running)
         store.prune(project, used={result.key for result in prepared.results.values()})
     prepared.seconds = time.perf_counter() - start
     return prepared
+
+
+def _run(pending: list[tuple[Path, str]], prepared: Prepared, project: Project, remember_failures: bool,
+         while_running: Callable[[], None] | None) -> None:
+    """Run what the cache lacks; store each result the moment its run ends."""
+    if not pending:
+        return
+
+    def finished(result: Result) -> None:
+        store.save(result, project)  # at once: Ctrl-C later loses nothing that finished
+        _record(prepared, result, project)
+        _log_warnings(result, project)
+        if not result.ok and remember_failures:
+            _failures[_failure_key(result.key, project)] = result
+
+    helper = threading.Thread(target=while_running, daemon=True) if while_running else None
+    if helper:
+        helper.start()
+    try:
+        engine.run(pending, project, on_result=finished)
+    finally:
+        if helper:
+            helper.join()  # MkDocs' configuration is not safe to load twice at once
 
 
 _failures: dict[tuple, Result] = {}
