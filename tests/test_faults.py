@@ -140,10 +140,10 @@ def test_a_failure_is_never_cached(tiny_site):
 def test_undecodable_and_surrogate_text_is_kept_as_escapes(project):
     result = run(project, "topic/bytes.py", "import sys\nprint('lone \\udc80 surrogate')\n"
                  "sys.stdout.flush()\nsys.stdout.buffer.write(b'bad \\xff byte\\n')\n"
-                 "print('bell \\x07 and escape \\x1b[2J')\nVALUES = {'text': 'v\\ud800'}\n")
+                 "print('bell \\x07 and escape \\x1b[2J')\nVALUES = {'text': 'v\\ud800 \\x1b[2J'}\n")
     assert result.ok
     assert result.stdout == "lone \\udc80 surrogate\nbad \\xff byte\nbell \\x07 and escape \\x1b[2J\n"
-    assert result.values == {"text": "v\\ud800"}
+    assert result.values == {"text": "v\\ud800 \\x1b[2J"}
 
 
 def test_a_figure_with_glyphs_its_font_lacks_is_an_error_naming_the_snippet(project):

@@ -49,8 +49,8 @@ def result_of(run: Finished) -> Result:
         error = _snippet_error(run, "OutputLimit", f"printed {_size(stdout_size + stderr_size)}; the limit is "
                                f"{_size(output_limit)} (setting output_kb)")
     else:
-        error = SnippetError(**data["error"]) if data.get("error") else None
-    data = data or {}
+        error = SnippetError(**visible_all(data["error"])) if data.get("error") else None
+    data = visible_all(data or {})
     return Result(
         snippet=run.name, key=run.key, ok=error is None and bool(data.get("ok")),
         stdout=stdout, stderr=stderr,
@@ -61,6 +61,17 @@ def result_of(run: Finished) -> Result:
         duration=float(data.get("duration", 0.0)),
         machine=run.machine, error=error, inputs=tuple(data.get("inputs", ())),
     )
+
+
+def visible_all(value):
+    """Every string inside ``value`` (values, table cells, error text) with control characters escaped."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible_all(k): visible_all(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [visible_all(v) for v in value]
+    return value
 
 
 def read_text(path: Path, limit: int) -> tuple[str, int]:
