@@ -60,9 +60,10 @@ def _tags(page: Page, pages: list[Page], data: SiteData) -> str:
 
 
 def uses_term(card: Page, term: Term) -> bool:
-    """A card uses a term when it names it in its language, in English, or by its abbreviation."""
+    """A card uses a term when it names it in its language (or by an alias), in English, or by its
+    abbreviation."""
     text = card.text.lower()
-    if term.names[card.lang].lower() in text or term.en.lower() in text:
+    if any(name.lower() in text for name in term.all_names(card.lang)) or term.en.lower() in text:
         return True
     return bool(term.abbr) and re.search(rf"(?<![\w-]){re.escape(term.abbr)}(?![\w-])", card.text) is not None
 
@@ -77,10 +78,26 @@ def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
     cards = cards_in(pages, lang)
     for term in sorted(data.glossary, key=lambda t: t.names[lang].lower()):
         used = ", ".join(f"[{card.title}]({link(page, card)})" for card in cards if uses_term(card, term))
-        cells = [f"**{term.names[lang]}**", *[term.names[o] for o in others], term.en, term.abbr,
-                 term.definitions[lang], used]
+        aliases = message(lang, "list_separator").join(term.aliases.get(lang, ()))
+        cells = [f"**{term.names[lang]}**" + (message(lang, "aside").format(aliases) if aliases else ""),
+                 *[term.names[o] for o in others], term.en, term.abbr, term.definitions[lang], used]
         rows.append("| " + " | ".join(cell.replace("|", r"\|") for cell in cells) + " |")
     return "\n".join(["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers), *rows])
+
+
+def terms_line(card: Page, data: SiteData) -> str:
+    """A line at the end of a card: the glossary terms it uses, each with its other names (the words of
+    d2l-vi / d2l-zh and of other textbooks), so that a reader searching with those words finds it."""
+    used = [term for term in data.glossary if uses_term(card, term)]
+    if not used:
+        return ""
+    items = []
+    for term in used:
+        name = term.names[card.lang]
+        others = [other for other in dict.fromkeys([*term.aliases.get(card.lang, ()), term.en]) if other != name]
+        aside = message(card.lang, "aside").format(message(card.lang, "list_separator").join(others))
+        items.append(f"**{name}**" + (aside if others else ""))
+    return f"---\n\n{message(card.lang, 'terms_used')}" + " · ".join(items) + "\n{: .card-terms }"
 
 
 def abbreviations(lang: str, data: SiteData) -> str:

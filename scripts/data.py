@@ -6,7 +6,7 @@ Each file is read with line numbers, so a problem reads ``data/tags.yml:7: tag '
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +32,11 @@ class Term:
     names: dict[str, str]  # language -> term
     definitions: dict[str, str]  # language -> one-line definition
     abbr: str = ""
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> other names readers use
+
+    def all_names(self, lang: str) -> tuple[str, ...]:
+        """The term in ``lang``, then its aliases there (the textbooks' words, other spellings)."""
+        return (self.names[lang], *self.aliases.get(lang, ()))
 
 
 @dataclass(frozen=True)
@@ -141,12 +146,31 @@ class _Reader:
                      for lang in self.languages}
             definitions = self._per_language(fields.get("definition"), path, line, f"term '{en}' definition")
             abbr = self._text(fields["abbr"], path, line, f"term '{en}' abbr") if "abbr" in fields else ""
-            unknown = set(fields) - {"en", "abbr", "definition", *self.languages}
+            aliases = self._aliases(fields.get("aliases"), path, line, en)
+            unknown = set(fields) - {"en", "abbr", "definition", "aliases", *self.languages}
             if unknown:
                 self.problems.append(Problem(path, line, f"term '{en}': unknown field(s) {sorted(unknown)}"))
             terms.append(Term(key=en.lower().replace(" ", "-"), en=en, names=names,
-                              definitions=definitions, abbr=abbr))
+                              definitions=definitions, abbr=abbr, aliases=aliases))
         return tuple(terms)
+
+    def _aliases(self, node: yaml.Node | None, path: Path, line: int, en: str) -> dict[str, tuple[str, ...]]:
+        """``aliases: {vi: [...], zh: [...]}``: optional, any language may be left out."""
+        if node is None:
+            return {}
+        fields = _fields(node) if isinstance(node, yaml.MappingNode) else None
+        if fields is None or set(fields) - set(self.languages):
+            self.problems.append(Problem(path, node.start_mark.line + 1,
+                                         f"term '{en}' aliases: a mapping of {', '.join(self.languages)} to lists"))
+            return {}
+        aliases = {}
+        for lang, items in fields.items():
+            if not isinstance(items, yaml.SequenceNode):
+                self.problems.append(Problem(path, items.start_mark.line + 1, f"term '{en}' aliases '{lang}': a list"))
+                continue
+            aliases[lang] = tuple(self._text(item, path, item.start_mark.line + 1, f"term '{en}' alias")
+                                  for item in items.value)
+        return aliases
 
 
 def _fields(node: yaml.MappingNode) -> dict[str, yaml.Node]:

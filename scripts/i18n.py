@@ -23,6 +23,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "abbreviation": "Viết tắt",
         "definition": "Định nghĩa",
         "cards": "Thẻ dùng thuật ngữ",
+        "terms_used": "Thuật ngữ trong thẻ này, kèm các tên gọi khác: ",
+        "aside": " ({})",
+        "list_separator": ", ",
     },
     "zh": {
         "output": "运行输出",
@@ -38,6 +41,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "abbreviation": "缩写",
         "definition": "定义",
         "cards": "使用该术语的卡片",
+        "terms_used": "本卡片中的术语及其他译名：",
+        "aside": "（{}）",
+        "list_separator": "、",
     },
 }
 

@@ -48,6 +48,7 @@ def on_pre_build(config):
     handed = pipeline.take_handed_over(project)
     if handed is not None:  # scripts/build.py prepared and validated this very build
         _state["prepared"], _state["data"] = handed, data.load(project)
+        search_index.teach_jieba(_state["data"])
         return
     data.clear_cache()  # data/*.yml may have changed under `mkdocs serve`
     prepared = pipeline.prepare(project, remember_failures=_state["serving"])
@@ -56,6 +57,7 @@ def on_pre_build(config):
         log.info("%s", prepared.summary())
     try:
         _state["data"] = data.load(project)
+        search_index.teach_jieba(_state["data"])
         problems = pipeline.validate(prepared, project)  # checks + every reference, all pages
     except BuildFailed as failure:  # data/*.yml itself is broken
         _state["data"] = None

@@ -13,6 +13,9 @@ import json
 from pathlib import Path
 
 from scripts.config import Project
+from scripts.data import SiteData
+
+SEGMENTED_LANGUAGES = ("zh",)  # written without spaces: Material segments them with jieba
 
 
 def language_of(location: str, project: Project) -> str:
@@ -35,3 +38,17 @@ def split(site_dir: Path, project: Project) -> dict[str, int]:
         target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         counts[lang] = len(docs)
     return counts
+
+
+def teach_jieba(data: SiteData) -> int:
+    """Make jieba keep each glossary term and alias whole (批量规范化, not 批量 / 规范化): Material's
+    search prefix-matches a query against the words jieba cut, so a term it splits cannot be found.
+    Returns how many words it learnt."""
+    try:
+        import jieba
+    except ImportError:
+        return 0
+    words = {name for term in data.glossary for lang in SEGMENTED_LANGUAGES for name in term.all_names(lang)}
+    for word in sorted(words):
+        jieba.add_word(word)
+    return len(words)

@@ -90,3 +90,13 @@ def test_pages_load_nothing_from_outside(page, base_url):
         page.wait_for_load_state("networkidle")
     assert page.outside == []
     assert page.locator(".katex").count() > 10  # formulas rendered by the vendored KaTeX
+
+
+def test_the_textbooks_words_find_the_cards(page, base_url):
+    """A reader of d2l-zh types 批量规范化 / 移动平均; jieba keeps them whole, so the card is found."""
+    for query, card in (("批量规范化", "normalization/batch-norm/"), ("移动平均", "normalization/batch-norm/"),
+                        ("层规范化", "normalization/layer-norm/")):
+        links, _ = search(page, base_url, "/zh/" + CARD, query)
+        assert "/zh/" + card in links, query
+    links, _ = search(page, base_url, "/" + CARD, "thong ke chay")  # vi alias, typed without diacritics
+    assert "/normalization/batch-norm/" in links

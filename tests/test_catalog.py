@@ -35,8 +35,8 @@ def test_glossary_catalog_in_the_readers_language_links_cards_using_a_term(tiny_
     zh, _ = render(tiny_site, "docs/glossary.zh.md", "# 术语表\n\n{{ catalog: glossary }}\n")
     header = next(line for line in zh.splitlines() if line.startswith("| 术语"))
     assert header == "| 术语 | 越南语 | English | 缩写 | 定义 | 使用该术语的卡片 |"
-    row = next(line for line in zh.splitlines() if line.startswith("| **层归一化**"))
-    assert "chuẩn hóa theo lớp" in row and "| LN |" in row and "[测试卡片](topic/card.md)" in row
+    row = next(line for line in zh.splitlines() if line.startswith("| **层归一化**（层规范化、层标准化）"))
+    assert "chuẩn hóa theo tầng" in row and "| LN |" in row and "[测试卡片](topic/card.md)" in row
     sgd = next(line for line in zh.splitlines() if line.startswith("| **随机梯度下降**"))
     assert sgd.endswith("|  |")  # no card uses it
 
@@ -44,10 +44,50 @@ def test_glossary_catalog_in_the_readers_language_links_cards_using_a_term(tiny_
 def test_every_page_gets_abbreviations_in_its_language(tiny_site):
     vi, _ = render(tiny_site, "docs/x.vi.md", "# X\n")
     zh, _ = render(tiny_site, "docs/x.zh.md", "# X\n")
-    assert "*[BN]: chuẩn hóa theo lô (batch normalization): Chuẩn hóa từng đặc trưng" in vi
+    assert "*[BN]: chuẩn hóa theo batch (batch normalization): Chuẩn hóa từng đặc trưng" in vi
     assert "*[BN]: 批归一化 (batch normalization): 对每个特征用整个批次的统计量做归一化" in zh
 
 
 def test_unknown_catalog_is_a_problem_with_its_line(tiny_site):
     _, problems = render(tiny_site, "docs/x.vi.md", "# X\n\n{{ catalog: everything }}\n")
     assert [(p.line, p.message.split(" (")[0]) for p in problems] == [(3, "unknown catalog 'everything'")]
+
+
+def test_every_card_ends_with_its_terms_and_their_aliases_in_its_language(tiny_site):
+    card = "Một batch đi qua tầng chuẩn hóa theo batch; thống kê trượt được dùng khi suy luận.\n"
+    vi, _ = render(tiny_site, "docs/topic/terms.vi.md", card)
+    line = vi[vi.index("Thuật ngữ trong thẻ này"):].split("\n")[0]
+    assert "**chuẩn hóa theo batch** (chuẩn hoá theo batch, chuẩn hóa theo lô, batch normalization)" in line
+    assert "**thống kê trượt** (thống kê chạy, trung bình trượt, trung bình động, running statistics)" in line
+    assert "**tầng** (lớp, layer)" in line and "{: .card-terms }" in vi
+    zh, _ = render(tiny_site, "docs/topic/terms.zh.md", "批归一化在每个批次上计算统计量。\n")
+    assert "**批归一化**（批量规范化、批标准化、批量归一化、batch normalization）" in zh
+    home, _ = render(tiny_site, "docs/index.vi.md", "# Trang chủ\n")
+    assert "Thuật ngữ trong thẻ này" not in home  # only cards get the line
+
+
+def test_glossary_aliases_are_validated_with_their_line(tiny_site):
+    write(tiny_site, "data/glossary.yml", """
+        - en: batch
+          vi: batch
+          zh: 批次
+          aliases:
+            fr: [lot]
+          definition: {vi: Nhóm mẫu., zh: 一组样本。}
+        - en: layer
+          vi: tầng
+          zh: 层
+          aliases:
+            vi: lớp
+          definition: {vi: Một khối., zh: 一个模块。}
+        """)
+    data.clear_cache()
+    import pytest
+
+    from scripts.problems import BuildFailed
+
+    with pytest.raises(BuildFailed) as failure:
+        data.load(Project.load(tiny_site))
+    assert [str(p).split("glossary.yml:")[1] for p in failure.value.problems] == [
+        "5: term 'batch' aliases: a mapping of vi, zh to lists", "11: term 'layer' aliases 'vi': a list"]
+    data.clear_cache()

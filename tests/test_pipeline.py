@@ -34,7 +34,7 @@ def test_build_injects_results_in_both_languages(tiny_site, capsys):
     assert "总和是 30" in zh and "平方" in zh and "运行输出" in zh
     assert "Bình phương" not in zh and "平方" not in vi
     assert "Chủ đề thử" in vi and "测试主题" in zh  # topic names in the navigation, from data/topics.yml
-    assert '<abbr title="chuẩn hóa theo lô' not in vi  # the card never writes BN: no hover definition
+    assert '<abbr title="chuẩn hóa theo batch' not in vi  # the card never writes BN: no hover definition
 
 
 def test_one_run_serves_both_languages_and_cache_hit_runs_nothing(tiny_site):

@@ -56,8 +56,15 @@ def render(page: Page, text: str, context: Context, first_line: int = 1) -> tupl
         lines[ref.line - offset - 1] = line[:ref.column] + rendered + line[ref.column + len(ref.text):]
     rendered = "\n".join(lines)
     if context.data is not None:
+        if page.is_card:
+            rendered += "\n\n" + catalog.terms_line(_with_text(page, text), context.data)
         rendered += "\n\n" + catalog.abbreviations(page.lang, context.data) + "\n"
     return rendered, problems
+
+
+def _with_text(page: Page, text: str) -> Page:
+    """The page as ``catalog`` reads it: with the text being rendered (the hook's page has none)."""
+    return page if page.text else replace(page, text=text)
 
 
 def _render_one(ref: Reference, page: Page, context: Context) -> tuple[str, Problem | None]:
