@@ -5,18 +5,19 @@ Same seed, same initial weights of the Linear layers, same batches; only BatchNo
 
 import math
 
-import matplotlib.pyplot as plt
-from digits import load, mlp, train
+from digits import load, mlp, plot_curves, train
 
 WIDTHS = [64, 128, 128, 128, 10]
 LEARNING_RATES = (0.05, 0.5, 2.0, 5.0)
 EPOCHS = 20
-CHANCE_LOSS = math.log(10)  # cross-entropy of a uniform guess over 10 classes
+BATCH_SIZE = 64
+N_CLASSES = WIDTHS[-1]
+CHANCE_LOSS = math.log(N_CLASSES)  # cross-entropy of a uniform guess over the 10 classes
 
 # %% train
 data = load()
 histories = {
-    (lr, batch_norm): train(mlp(WIDTHS, batch_norm), data, lr=lr, epochs=EPOCHS)
+    (lr, batch_norm): train(mlp(WIDTHS, batch_norm), data, lr=lr, epochs=EPOCHS, batch_size=BATCH_SIZE)
     for lr in LEARNING_RATES
     for batch_norm in (False, True)
 }
@@ -28,24 +29,9 @@ def label(batch_norm: bool) -> str:
 
 # %% report
 if __name__ == "__main__":
-    fig, axes = plt.subplots(2, len(LEARNING_RATES), figsize=(13, 5.5), sharex=True, num="curves")
-    for column, lr in enumerate(LEARNING_RATES):
-        for batch_norm, style in ((False, "C0.-"), (True, "C1.-")):  # dots: a run cut short by NaN stays visible
-            history = histories[(lr, batch_norm)]
-            epochs = range(1, len(history["loss"]) + 1)
-            axes[0, column].semilogy(epochs, history["loss"], style, label=label(batch_norm))
-            axes[1, column].plot(epochs, [100 * a for a in history["test_accuracy"]], style,
-                                 label=label(batch_norm))
-        axes[0, column].axhline(CHANCE_LOSS, color="gray", linestyle=":", linewidth=1)
-        axes[0, column].set_title(rf"$\eta = {lr:g}$")
-        axes[1, column].set_ylim(0, 100)
-        axes[1, column].set_xlabel("epoch")
-    axes[0, 0].set_ylabel(r"$\mathcal{L}_{\mathrm{train}}$")
-    axes[1, 0].set_ylabel(r"$\mathrm{acc}_{\mathrm{test}}$ (%)")
-    axes[1, 0].legend(loc="lower right")
-    for ax in axes.flat:
-        ax.grid(True, alpha=0.3)
-    fig.tight_layout()
+    plot_curves("curves", LEARNING_RATES,  # dots: a run cut short by NaN stays visible
+                [(lr, label(batch_norm), "C1.-" if batch_norm else "C0.-", histories[(lr, batch_norm)])
+                 for lr in LEARNING_RATES for batch_norm in (False, True)], chance_loss=CHANCE_LOSS, width=13)
 
     rows = []
     for (lr, batch_norm), history in histories.items():
@@ -58,7 +44,10 @@ if __name__ == "__main__":
     TABLES = {"runs": {"columns": ["lr", "model", "loss_epoch1", "loss_last", "acc_epoch1", "acc_best",
                                    "acc_last"], "rows": rows}}
     VALUES = {"epochs": EPOCHS, "n_train": len(data.x_train), "n_test": len(data.x_test),
-              "chance_loss": CHANCE_LOSS, "widths": " → ".join(map(str, WIDTHS))}
+              "chance_loss": CHANCE_LOSS, "n_classes": N_CLASSES, "batch_size": BATCH_SIZE,
+              "image_side": math.isqrt(data.x_train.shape[1]), "widths": " → ".join(map(str, WIDTHS))}
+    for name, lr in zip(("lr_small", "lr_mid", "lr_large", "lr_huge"), LEARNING_RATES, strict=True):
+        VALUES[name] = lr
     for (lr, batch_norm), history in histories.items():
         key = f"{'bn' if batch_norm else 'plain'}_lr{lr:g}"
         VALUES[f"acc_last_{key}"] = 100 * history["test_accuracy"][-1]

@@ -12,6 +12,7 @@ from sklearn.datasets import load_digits
 from torch import nn
 
 SEED = 0
+WIDTHS = [64, 128, 128, 128, 10]  # the digits MLP the cards train: 64 pixels in, 10 classes out
 
 
 @dataclass(frozen=True)
@@ -33,19 +34,26 @@ def load(test_fraction: float = 0.25, seed: int = SEED) -> Split:
     return Split(x[train], y[train], x[test], y[test])
 
 
-def mlp(widths: list[int], batch_norm: bool, seed: int = SEED) -> nn.Sequential:
-    """Linear -> (BatchNorm1d) -> ReLU for every hidden width, then a Linear classifier."""
+# %% mlp
+def mlp(widths: list[int], batch_norm: bool = False, seed: int = SEED, layer_norm: bool = False) -> nn.Sequential:
+    """Linear -> (BatchNorm1d or LayerNorm) -> ReLU for every hidden width, then a Linear classifier.
+
+    Normalization layers draw no random numbers: with the same seed, every variant gets the very
+    same Linear weights."""
     torch.manual_seed(seed)
     layers: list[nn.Module] = []
     for fan_in, fan_out in zip(widths[:-2], widths[1:-1], strict=True):
         layers.append(nn.Linear(fan_in, fan_out))
         if batch_norm:
             layers.append(nn.BatchNorm1d(fan_out))
+        if layer_norm:
+            layers.append(nn.LayerNorm(fan_out))
         layers.append(nn.ReLU())
     layers.append(nn.Linear(widths[-2], widths[-1]))
     return nn.Sequential(*layers)
 
 
+# %%
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     """Share of correct predictions, in eval() mode."""
     model.eval()
@@ -78,3 +86,28 @@ def train(model: nn.Module, data: Split, lr: float, epochs: int, batch_size: int
         if not np.isfinite(history["loss"][-1]):
             break
     return history
+
+
+def plot_curves(num: str, learning_rates: list[float], curves, chance_loss: float, width: float):
+    """Training loss (top, log scale) and test accuracy in % (bottom) per epoch, one column per learning
+    rate. ``curves`` gives (learning rate, legend label or None, matplotlib style, history) per run."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, len(learning_rates), figsize=(width, 5.5), sharex=True, num=num)
+    for lr, name, style, history in curves:
+        column = learning_rates.index(lr)
+        epochs = range(1, len(history["loss"]) + 1)
+        axes[0, column].semilogy(epochs, history["loss"], style, alpha=0.8, label=name)
+        axes[1, column].plot(epochs, [100 * a for a in history["test_accuracy"]], style, alpha=0.8, label=name)
+    for column, lr in enumerate(learning_rates):
+        axes[0, column].axhline(chance_loss, color="gray", linestyle=":", linewidth=1)
+        axes[0, column].set_title(rf"$\eta = {lr:g}$")
+        axes[1, column].set_ylim(0, 100)
+        axes[1, column].set_xlabel("epoch")
+    axes[0, 0].set_ylabel(r"$\mathcal{L}_{\mathrm{train}}$")
+    axes[1, 0].set_ylabel(r"$\mathrm{acc}_{\mathrm{test}}$ (%)")
+    axes[1, 0].legend(loc="lower right")
+    for ax in axes.flat:
+        ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    return fig

@@ -43,11 +43,14 @@ if __name__ == "__main__":
               f"std(biased)={stats['std_biased']:.4f} std(unbiased)={stats['std_unbiased']:.4f}")
 
     n = x.shape[-1]
-    last = output_stats(3.0, 5.0)
+    gamma_last, beta_last = GAMMAS[-1], BETAS[-1]
+    last = output_stats(gamma_last, beta_last)
     TABLES = {"affine": {"columns": ["gamma", "beta", "mean", "std_biased", "std_unbiased"],
                          "rows": rows}}
     VALUES = {
         "n": n,
+        "gamma_last": gamma_last,
+        "beta_last": beta_last,
         "bessel": (n / (n - 1)) ** 0.5,
         "mean_g3_b5": last["mean"],
         "std_biased_g3_b5": last["std_biased"],

@@ -8,6 +8,9 @@ from matplotlib.colors import ListedColormap
 from torch import nn
 
 torch.manual_seed(0)
+DEFAULT_GROUPS = 32  # the default G of Wu & He (2018)
+BAD_CHANNELS = 48  # a channel count that DEFAULT_GROUPS does not divide
+MAP_N, MAP_C, MAP_G = 4, 6, 3  # images, channels and groups of the picture
 
 
 # %% numpy
@@ -47,18 +50,34 @@ alone = gn(x[:1]).detach()
 in_batch = gn(x).detach()[:1]
 batch_independence = (alone - in_batch).abs().max().item()
 train_eval_gap = (gn.eval()(x) - gn.train()(x)).abs().max().item()
+print(f"one image alone vs inside a batch of {x.shape[0]}: {batch_independence:.1e}")
+print(f"eval() vs train() on the same input: {train_eval_gap:.1e}")
+
+# %% groups
 try:
-    nn.GroupNorm(32, 48)
+    nn.GroupNorm(DEFAULT_GROUPS, BAD_CHANNELS)
     bad_groups_error = ""
 except ValueError as exc:  # raised when the module is created, before any data
     bad_groups_error = f"{type(exc).__name__}: {exc}"
-print(f"one image alone vs inside a batch of {x.shape[0]}: {batch_independence:.1e}")
-print(f"eval() vs train() on the same input: {train_eval_gap:.1e}")
-print(f"GroupNorm(32, 48): {bad_groups_error or 'created'}")
+fallback_groups = max(g for g in range(1, DEFAULT_GROUPS + 1) if BAD_CHANNELS % g == 0)  # largest divisor <= 32
+nn.GroupNorm(fallback_groups, BAD_CHANNELS)  # this one is created
+print(f"GroupNorm({DEFAULT_GROUPS}, {BAD_CHANNELS}): {bad_groups_error or 'created'}")
+print(f"GroupNorm({fallback_groups}, {BAD_CHANNELS}): created")
+
+# %% channels
+# scale each channel of every image by its own factor: G = C undoes it, fewer groups keep the ratios between channels
+factors = torch.linspace(0.5, 4.0, x.shape[1]).reshape(1, -1, 1, 1)
+with torch.no_grad():
+    channel_scale_gap_in = (per_channel - nn.GroupNorm(12, 12, affine=False)(x * factors)).abs().max().item()
+    exact = nn.GroupNorm(12, 12, eps=0.0, affine=False)  # without eps, G = C undoes the scaling up to rounding
+    channel_scale_gap_in_eps0 = (exact(x) - exact(x * factors)).abs().max().item()
+    channel_scale_gap_gn = (gn(x) - gn(x * factors)).abs().max().item()
+print(f"channels rescaled: output change G = C {channel_scale_gap_in:.1e} (eps = 0: {channel_scale_gap_in_eps0:.1e}), "
+      f"G = {gn.num_groups} {channel_scale_gap_gn:.2f}")
 
 
 # %% picture
-def sharing_map(kind: str, n: int = 4, c: int = 6, groups: int = 3) -> np.ndarray:
+def sharing_map(kind: str, n: int = MAP_N, c: int = MAP_C, groups: int = MAP_G) -> np.ndarray:
     """Label each (sample, channel) cell with the id of the statistics it is normalized with;
     the spatial axes H, W are always pooled, so they do not appear."""
     sample, channel = np.meshgrid(np.arange(n), np.arange(c), indexing="ij")
@@ -87,4 +106,9 @@ if __name__ == "__main__":
               "batch_independence": batch_independence, "shape": str(tuple(x.shape)),
               "train_eval_gap": train_eval_gap, "bad_groups_error": bad_groups_error,
               "statistics_bn": len(np.unique(sharing_map("BN"))), "statistics_ln": len(np.unique(sharing_map("LN"))),
-              "statistics_gn": len(np.unique(sharing_map("GN"))), "statistics_in": len(np.unique(sharing_map("IN")))}
+              "statistics_gn": len(np.unique(sharing_map("GN"))), "statistics_in": len(np.unique(sharing_map("IN"))),
+              "map_n": MAP_N, "map_c": MAP_C, "map_g": MAP_G, "default_groups": DEFAULT_GROUPS,
+              "bad_channels": BAD_CHANNELS, "fallback_groups": fallback_groups, "groups": gn.num_groups,
+              "channels": gn.num_channels, "default_eps": nn.GroupNorm(1, 1).eps,
+              "channel_scale_gap_in": channel_scale_gap_in, "channel_scale_gap_gn": channel_scale_gap_gn,
+              "channel_scale_gap_in_eps0": channel_scale_gap_in_eps0}

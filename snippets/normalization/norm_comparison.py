@@ -17,6 +17,7 @@ TIMING_CNN_SHAPE = (32, 64, 32, 32)
 TIMING_SEQ_SHAPE = (32, 128, 512)
 REPEATS = 50
 WARMUP = 100  # training passes before the train/eval comparison
+SHIFT = 3.0  # added to the input to see which methods subtract the mean
 
 
 # %% modules
@@ -81,12 +82,17 @@ def measure(norms: dict[str, nn.Module], x: torch.Tensor) -> dict[str, dict]:
                 module(torch.randn_like(x))
             y = module(x)
             module.eval()  # running statistics vs this batch's statistics
-            train_eval_gap = (module(x) - y).abs().max().item()
+            y_eval = module(x)
+            train_eval_gap = (y_eval - y).abs().max().item()
+            # in eval() (inference, text generation), the same two checks as below: one image/sequence
+            # alone, one token alone, against the same rows inside the full batch, all in eval()
+            alone_eval = difference_or_error(module, x[:1], y_eval[:1])
+            one_token_eval = difference_or_error(module, x[:1, :1], y_eval[:1, :1]) if x.dim() == 3 else None
             module.train()
             other = x.clone()
             other[1:] = torch.randn_like(x[1:]) * 2 + 1  # replace every sample but the first
             batch_dependence = (module(other)[0] - y[0]).abs().max().item()
-            shifted = module(x + 3.0)  # inputs whose mean is 3
+            shifted = module(x + SHIFT)  # inputs whose mean is SHIFT
             alone = difference_or_error(module, x[:1], y[:1])
             one_token = difference_or_error(module, x[:1, :1], y[:1, :1]) if x.dim() == 3 else None
         expected, stats_shape = reference(kind, x, eps)
@@ -94,12 +100,15 @@ def measure(norms: dict[str, nn.Module], x: torch.Tensor) -> dict[str, dict]:
             "stats_shape": stats_shape,
             "matches_reference": (y - expected).abs().max().item(),
             "output_mean_of_shifted": shifted.mean().item(),
+            "output_rms_of_shifted": shifted.pow(2).mean().sqrt().item(),
             "batch_dependence": batch_dependence,
             "train_eval_gap": train_eval_gap,
             "buffers": len(list(module.buffers())),
             "parameters": sum(p.numel() for p in module.parameters()),
             "batch_of_one": alone,
             "one_token": one_token,
+            "batch_of_one_eval": alone_eval,
+            "one_token_eval": one_token_eval,
         }
     return rows
 
@@ -148,6 +157,7 @@ if __name__ == "__main__":
                                                          for k, v in row.items()))
     print(f"threads: {torch.get_num_threads()}")
     VALUES = {"groups": GROUPS, "repeats": REPEATS, "warmup": WARMUP, "threads": torch.get_num_threads(),
+              "shift": SHIFT,
               "cnn_shape": str(CNN_SHAPE), "seq_shape": str(SEQ_SHAPE),
               "timing_cnn_shape": str(TIMING_CNN_SHAPE), "timing_seq_shape": str(TIMING_SEQ_SHAPE)}
     for shape_name, rows in (("cnn", cnn), ("seq", seq)):

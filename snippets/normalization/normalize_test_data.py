@@ -97,6 +97,6 @@ print("one sample standardized alone is all zeros:", single_input_is_zero,
 if __name__ == "__main__":
     VALUES = {f"acc_{k}": v for k, v in results.items()}
     VALUES.update({f"changed_{k}": v for k, v in changed.items()})
-    VALUES.update({"batch": BATCH, "n_test": len(data.y_test),
+    VALUES.update({"batch": BATCH, "n_test": len(data.y_test), "n_wrong_ways": len(changed),
                    "single_distinct_predictions": len(set(single_predictions.tolist())),
                    "single_class_share": 100 * float(np.mean(data.y_test.numpy() == int(single_predictions[0])))})

@@ -7,6 +7,8 @@ torch.manual_seed(0)
 TRUE_MEAN = torch.tensor([4.0, -2.0, 0.5])
 TRUE_STD = torch.tensor([3.0, 0.5, 1.0])
 BATCH = 32
+MOMENTUM = 0.1  # PyTorch's default
+N_INPUTS = 8
 STEPS = (1, 5, 10, 20, 50, 100)
 
 
@@ -15,7 +17,7 @@ def batch() -> torch.Tensor:
 
 
 # %% running
-bn = nn.BatchNorm1d(3, momentum=0.1)  # running <- (1 - 0.1) * running + 0.1 * batch statistic
+bn = nn.BatchNorm1d(3, momentum=MOMENTUM)  # running <- (1 - momentum) * running + momentum * batch statistic
 rows = []
 for step in range(1, max(STEPS) + 1):
     bn.train()
@@ -23,12 +25,12 @@ for step in range(1, max(STEPS) + 1):
     if step in STEPS:
         mean_error = (bn.running_mean - TRUE_MEAN).abs().max().item()
         var_ratio = (bn.running_var / TRUE_STD**2).tolist()
-        rows.append([step, 0.9**step, mean_error, min(var_ratio), max(var_ratio)])
-        print(f"k={step:3d}  0.9^k={0.9**step:.4f}  max|running_mean - mu|={mean_error:.3f}"
+        rows.append([step, (1 - MOMENTUM)**step, mean_error, min(var_ratio), max(var_ratio)])
+        print(f"k={step:3d}  (1-momentum)^k={(1 - MOMENTUM)**step:.4f}  max|running_mean - mu|={mean_error:.3f}"
               f"  running_var / sigma^2 in [{min(var_ratio):.3f}, {max(var_ratio):.3f}]")
 
 # %% modes
-x = batch()[:8]
+x = batch()[:N_INPUTS]
 bn.train()
 train_out = bn(x).detach()  # uses this batch's own statistics -- and updates the running ones
 bn.eval()
@@ -47,9 +49,9 @@ single_out = bn(single).detach()
 single_vs_batch = (single_out - eval_out[:1]).abs().max().item()
 
 pair_out = nn.BatchNorm1d(3).train()(x[:2]).detach()  # batch of two: every output is +-1
-print(f"same 8 inputs, train() vs eval(): max |difference| = {train_eval_gap:.3f}")
+print(f"same {N_INPUTS} inputs, train() vs eval(): max |difference| = {train_eval_gap:.3f}")
 print(f"batch of 1 in train(): {single_error or 'no error'}")
-print(f"batch of 1 in eval() vs the same sample in a batch of 8: {single_vs_batch:.1e}")
+print(f"batch of 1 in eval() vs the same sample in a batch of {N_INPUTS}: {single_vs_batch:.1e}")
 print("batch of 2 in train():", pair_out.numpy().round(4).tolist())
 
 # %% report
@@ -58,6 +60,11 @@ if __name__ == "__main__":
                           "rows": rows}}
     VALUES = {
         "batch": BATCH,
+        "momentum": MOMENTUM,
+        "decay": 1 - MOMENTUM,
+        "n_inputs": N_INPUTS,
+        "first_step": STEPS[0],
+        "last_step": STEPS[-1],
         "final_mean_error": rows[-1][2],
         "final_var_ratio_min": rows[-1][3],
         "final_var_ratio_max": rows[-1][4],

@@ -67,4 +67,5 @@ if __name__ == "__main__":
               "probe_error_b2": rows[0][6], "probe_error_b32": rows[3][6], "probe_error_b128": rows[4][6],
               "mean_var_b2": rows[0][3], "mean_var_b4": rows[1][3],
               "sd_mean_b2": rows[0][1], "sd_mean_b128": rows[4][1],
-              "probe_abs_b2": float(np.abs(spread_of_probe[2]).mean())}
+              "probe_abs_b2": float(np.abs(spread_of_probe[2]).mean()),
+              "b_small": BATCH_SIZES[0], "b_mid": BATCH_SIZES[3], "b_large": BATCH_SIZES[4]}

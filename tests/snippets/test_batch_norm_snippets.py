@@ -8,6 +8,7 @@ import math
 import pytest
 import torch
 from conftest import load_snippet
+from torch import nn
 
 
 def test_numpy_batch_norm_matches_pytorch_and_pools_n_h_w_per_channel():
@@ -27,7 +28,8 @@ def running():
 def test_running_statistics_approach_the_truth_as_the_start_value_decays(running):
     errors = [row[2] for row in running.rows]
     assert errors[0] > 3 and errors[-1] < 0.2  # starts near |0 - 4|, ends close
-    assert [row[1] for row in running.rows] == pytest.approx([0.9**k for k in running.STEPS])
+    assert running.MOMENTUM == nn.BatchNorm1d(3).momentum  # the card calls it PyTorch's default
+    assert [row[1] for row in running.rows] == pytest.approx([(1 - running.MOMENTUM)**k for k in running.STEPS])
     assert 0.9 < running.rows[-1][3] <= running.rows[-1][4] < 1.1  # running_var / sigma^2 near 1
 
 
@@ -59,6 +61,9 @@ def test_test_set_statistics_harm_small_or_unshuffled_batches(test_data):
 def test_a_single_test_sample_standardized_alone_becomes_zero(test_data):
     assert test_data.single_input_is_zero
     assert len(set(test_data.single_predictions.tolist())) == 1  # the same class for every input
+    predicted = int(test_data.single_predictions[0])  # accuracy = that class's share of the test set
+    share = 100 * float((test_data.data.y_test == predicted).float().mean())
+    assert test_data.results["input_single"] == pytest.approx(share)
     assert test_data.results["bn_single"] == "ValueError"
 
 
@@ -73,16 +78,60 @@ def test_batch_statistics_are_noisy_for_small_batches():
     assert rows[2][5] > 5 * rows[128][5]  # the variance estimate is far noisier too
 
 
-def test_plain_mlp_shrinks_activations_and_gradients_bn_keeps_them():
-    deep = load_snippet("normalization/deep_activations.py")
-    plain_means, plain_stds, plain_grad = deep.plain
-    bn_means, bn_stds, bn_grad = deep.normed
-    assert plain_stds[-1] < plain_stds[0] / 5
+@pytest.fixture(scope="module")
+def deep():
+    return load_snippet("normalization/deep_activations.py")
+
+
+def test_default_init_pooled_std_stops_falling_but_per_unit_std_keeps_falling(deep):
+    pooled, per_unit = deep.plain["pooled"], deep.plain["per_unit"]
+    first = deep.plateau_layer
+    tolerance = deep.PLATEAU_TOLERANCE * deep.plateau
+    assert all(abs(s - deep.plateau) <= tolerance for s in pooled[first - 1:])  # flat from that layer on
+    assert abs(pooled[first - 2] - deep.plateau) > tolerance  # and not before
+    assert pooled[0] > 5 * deep.plateau
+    assert all(b < a for a, b in itertools.pairwise(per_unit))  # the per-unit spread never stops falling
+    assert per_unit[-1] < 1e-6 * per_unit[0]
+    # the rest of the pooled spread is between units, the same for every image
+    assert per_unit[-1] < 1e-5 * pooled[-1]
+
+
+def test_default_init_factor_per_layer_matches_the_prediction(deep):
+    assert deep.default_gain == pytest.approx(1 / 3, rel=0.05)  # U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+    assert deep.plain_unit_factor == pytest.approx(deep.predicted_unit_factor, rel=0.05)
+    assert deep.plain["grad_ratio"] < 1e-4  # vanishing gradient
+
+
+def test_he_init_keeps_a_healthy_spread_and_a_gradient_ratio_near_one(deep):
+    he = deep.he
+    assert he["per_unit"][-1] < he["per_unit"][0]  # still falls ...
+    assert he["per_unit"][-1] > 0.2 * he["per_unit"][0]  # ... but slowly
+    assert he["per_unit"][-1] > 1e6 * deep.plain["per_unit"][-1]
+    assert min(he["pooled"]) > 0.2
+    assert 0.5 < he["grad_ratio"] < 2
+    assert all(0.5 < r < 1.5 for r in deep.grad_ratio_by_depth["MLP (He)"])  # at every depth measured
+
+
+def test_bn_outputs_are_relu_of_a_standard_normal_at_every_layer(deep):
     # after BN each unit is ~N(0, 1); after ReLU that is mean 1/sqrt(2 pi), std sqrt(1/2 - 1/(2 pi))
-    relu_mean, relu_std = 1 / math.sqrt(2 * math.pi), math.sqrt(0.5 - 1 / (2 * math.pi))
-    assert all(m == pytest.approx(relu_mean, abs=0.03) for m in bn_means)
-    assert all(s == pytest.approx(relu_std, abs=0.03) for s in bn_stds)
-    assert plain_grad < 1e-4 < 1 < bn_grad  # the gradient reaching layer 1 vanishes without BN
+    assert deep.relu_mean == pytest.approx(1 / math.sqrt(2 * math.pi))
+    assert deep.relu_std == pytest.approx(math.sqrt(0.5 - 1 / (2 * math.pi)))
+    normed = deep.normed
+    assert all(m == pytest.approx(deep.relu_mean, abs=0.03) for m in normed["mean"])
+    assert all(s == pytest.approx(deep.relu_std, abs=0.03) for s in normed["per_unit"])
+    assert all(abs(p - u) < 0.01 for p, u in zip(normed["pooled"], normed["per_unit"], strict=True))
+    assert deep.plain["grad_ratio"] < 1 < normed["grad_ratio"]  # BN removes the vanishing gradient
+
+
+def test_bn_gradient_ratio_grows_exponentially_with_depth(deep):
+    ratios = deep.grad_ratio_by_depth["MLP + BN"]
+    assert all(b > a for a, b in itertools.pairwise(ratios))
+    assert ratios[-1] > 100
+    depths = deep.DEPTHS
+    growth = [(ratios[i + 1] / ratios[i]) ** (1 / (depths[i + 1] - depths[i])) for i in range(len(depths) - 1)]
+    assert all(1.1 < g < 1.25 for g in growth)  # about the same factor per added layer: exponential
+    assert deep.bn_growth_per_layer == pytest.approx(growth[-1])
+    assert ratios[depths.index(deep.DEPTH)] == pytest.approx(deep.normed["grad_ratio"])
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +144,11 @@ def test_bn_learns_faster_at_the_same_small_learning_rate(training):
     assert bn["test_accuracy"][0] > plain["test_accuracy"][0] + 0.3
     assert bn["loss"][-1] < plain["loss"][-1] / 10
     assert bn["test_accuracy"][-1] > 0.95 > plain["test_accuracy"][-1]
+
+
+def test_chance_loss_is_ln_of_the_number_of_classes(training):
+    assert training.N_CLASSES == 10 == len(training.data.y_train.unique())
+    assert training.CHANCE_LOSS == pytest.approx(math.log(10))
 
 
 def test_large_learning_rates_break_the_plain_mlp_first_but_not_only_it(training):
