@@ -42,4 +42,5 @@ if __name__ == "__main__":
     print(f"per-device BN vs BN on all {count} samples: max |diff| = {local_vs_whole:.3f}")
     print(f"nn.SyncBatchNorm vs nn.BatchNorm1d, one process, no process group: max |diff| = {module_gap:.1e}")
     VALUES = {"devices": DEVICES, "per_device": PER_DEVICE, "total": count, "sync_vs_whole": sync_vs_whole,
-              "local_vs_whole": local_vs_whole, "module_gap": module_gap}
+              "local_vs_whole": local_vs_whole, "module_gap": module_gap,
+              "torch_version": torch.__version__}  # the version whose SyncBatchNorm source the card describes

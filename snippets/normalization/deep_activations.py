@@ -71,6 +71,7 @@ plateau_layer = next(layer for layer, s in enumerate(plain["pooled"], 1)
 # per-unit spread: factor per layer over the deeper half, vs what the initialization predicts
 half = DEPTH - DEPTH // 2
 plain_unit_factor = (plain["per_unit"][-1] / plain["per_unit"][DEPTH // 2 - 1]) ** (1 / half)
+he_unit_factor = (he["per_unit"][-1] / he["per_unit"][DEPTH // 2 - 1]) ** (1 / half)  # the same, with He init
 default_gain = statistics.mean(  # fan_in * Var(w) of the default hidden layers: 1/3 in theory
     b[0].weight.var().item() * WIDTH for b in deep_mlp(DEPTH, batch_norm=False)[1:])
 predicted_unit_factor = math.sqrt(default_gain / 2)  # ReLU passes about half the variance
@@ -78,6 +79,7 @@ relu_mean = 1 / math.sqrt(2 * math.pi)  # ReLU of N(0, 1)
 relu_std = math.sqrt(0.5 - 1 / (2 * math.pi))
 bn_ratios = grad_ratio_by_depth["MLP + BN"]
 bn_growth_per_layer = (bn_ratios[-1] / bn_ratios[-2]) ** (1 / (DEPTHS[-1] - DEPTHS[-2]))
+bn_growth_per_layer_first = (bn_ratios[1] / bn_ratios[0]) ** (1 / (DEPTHS[1] - DEPTHS[0]))  # shallowest interval
 
 # %% report
 if __name__ == "__main__":
@@ -93,7 +95,8 @@ if __name__ == "__main__":
     depth_rows = [[d, *(grad_ratio_by_depth[name][i] for name in SETTINGS)] for i, d in enumerate(DEPTHS)]
     for row in depth_rows:
         print("L={:2d}  ||grad W_1|| / ||grad W_L||: MLP {:.2e}  MLP (He) {:.3f}  MLP + BN {:.3f}".format(*row))
-    print(f"MLP + BN: x{bn_growth_per_layer:.3f} per added layer between L={DEPTHS[-2]} and L={DEPTHS[-1]}")
+    print(f"MLP + BN: x{bn_growth_per_layer_first:.3f} per added layer between L={DEPTHS[0]} and L={DEPTHS[1]},"
+          f" x{bn_growth_per_layer:.3f} between L={DEPTHS[-2]} and L={DEPTHS[-1]}")
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True, num="depth")
     layers = range(1, DEPTH + 1)
@@ -118,6 +121,7 @@ if __name__ == "__main__":
               "plain_plateau": plateau, "plain_plateau_layer": plateau_layer,
               "plateau_tolerance": 100 * PLATEAU_TOLERANCE,
               "plain_unit_factor": plain_unit_factor, "predicted_unit_factor": predicted_unit_factor,
+              "he_unit_factor": he_unit_factor,
               "default_gain": default_gain,
               "he_std_first": he["pooled"][0], "he_std_last": he["pooled"][-1],
               "he_unit_first": he["per_unit"][0], "he_unit_last": he["per_unit"][-1],
@@ -130,6 +134,7 @@ if __name__ == "__main__":
               "he_grad_ratio_min": min(grad_ratio_by_depth["MLP (He)"]),
               "he_grad_ratio_max": max(grad_ratio_by_depth["MLP (He)"]),
               "bn_growth_per_layer": bn_growth_per_layer, "depth_min": DEPTHS[0], "depth_max": DEPTHS[-1],
-              "depth_prev": DEPTHS[-2]}
+              "depth_prev": DEPTHS[-2], "depth_second": DEPTHS[1],
+              "bn_growth_per_layer_first": bn_growth_per_layer_first}
     for d, ratio in zip(DEPTHS, bn_ratios, strict=True):
         VALUES[f"bn_grad_ratio_l{d}"] = ratio

@@ -63,6 +63,8 @@ if __name__ == "__main__":
     print(f"constant row {CONSTANT}, eps = 0, by hand      : {manual_eps0.numpy().round(3)}")
     print(f"constant row {CONSTANT}, eps = 0, F.layer_norm : {torch_eps0.numpy().round(3)}")
     print(f"constant row {CONSTANT}, nn.LayerNorm (eps={default_layer.eps:g}): {torch_default.numpy().round(3)}")
+    print(f"one NaN in the input row, nn.LayerNorm: {int(torch.isnan(nan_in_nan_out).sum())} of {HIDDEN}"
+          " outputs are NaN")
     print(f"float16: max finite {torch.finfo(torch.float16).max:g}; x ~ {LARGE:g}: "
           f"{int(torch.isinf(squares).sum())} of {WIDTH} squares are inf")
     print(f"float16 one-pass variance: {describe(one_pass_var)}; "
@@ -90,4 +92,6 @@ if __name__ == "__main__":
         "torch_fp16_out": describe(torch_fp16),
         "torch_fp16_diff": float((torch_fp16.float() - reference).abs().max()),
         "torch_version": torch.__version__.split("+")[0],
+        "nan_input_out": describe(nan_in_nan_out),
+        "nan_input_nans": int(torch.isnan(nan_in_nan_out).sum()),
     }

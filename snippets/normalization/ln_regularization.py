@@ -68,4 +68,5 @@ if __name__ == "__main__":
         "gap_diff_max": max(gap_diff),
         "train_loss_ratio_min": min(train_loss_ratio),
         "train_loss_ratio_max": max(train_loss_ratio),
+        "one_image_pp": 100 / len(small.x_test),  # one test image, in percentage points
     }

@@ -36,6 +36,16 @@ def ln_lower_loss(lr: float) -> tuple[int, int]:
     return sum(ln < plain for ln, plain in pairs), len(pairs)
 
 
+def max_accuracy_drop(lr: float) -> float:
+    """The largest fall of test accuracy (percentage points) from one epoch to the next, over every run at lr."""
+    drops = []
+    for (rate, _, _), run in runs.items():
+        if rate == lr:
+            accuracy = run["test_accuracy"]
+            drops += [100 * (before - after) for before, after in zip(accuracy, accuracy[1:], strict=False)]
+    return max(drops)
+
+
 # %% report
 if __name__ == "__main__":
     plot_curves("training", LEARNING_RATES,
@@ -89,4 +99,8 @@ if __name__ == "__main__":
         "high_last_acc_plain_max": max(last_acc[(high, False)]),
         "high_last_acc_ln_min": min(last_acc[(high, True)]),
         "high_last_acc_ln_max": max(last_acc[(high, True)]),
+        "chance_loss": math.log(10),  # cross-entropy of a uniform guess over the 10 digits
+        "low_last_loss_plain_min": min(over_seeds(low, False, lambda r: r["loss"][-1])),
+        "low_last_loss_plain_max": max(over_seeds(low, False, lambda r: r["loss"][-1])),
+        "high_max_acc_drop": max_accuracy_drop(high),
     }

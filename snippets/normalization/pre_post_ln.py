@@ -140,4 +140,11 @@ if __name__ == "__main__":
         "last_ratio_shallow_max": by_depth[0][2],
         "last_ratio_deep_min": by_depth[-1][1],
         "last_ratio_deep_max": by_depth[-1][2],
+        # the last layer's W2 gradient itself, over every depth and seed (post-LN) and at the two ends (pre-LN)
+        "post_last_min": min(ffn(False, depth, seed)[-1] for depth in DEPTHS for seed in SEEDS),
+        "post_last_max": max(ffn(False, depth, seed)[-1] for depth in DEPTHS for seed in SEEDS),
+        "pre_last_shallow_min": min(ffn(True, DEPTHS[0], seed)[-1] for seed in SEEDS),
+        "pre_last_shallow_max": max(ffn(True, DEPTHS[0], seed)[-1] for seed in SEEDS),
+        "pre_last_deep_min": min(ffn(True, DEPTHS[-1], seed)[-1] for seed in SEEDS),
+        "pre_last_deep_max": max(ffn(True, DEPTHS[-1], seed)[-1] for seed in SEEDS),
     }

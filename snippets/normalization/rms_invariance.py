@@ -1,5 +1,5 @@
 """What RMSNorm and LayerNorm are invariant to (the properties listed by Zhang & Sennrich, 2019),
-measured: re-scaling and re-centering of their input a = x W^T, and of the weight matrix W."""
+measured: re-scaling and re-centering of their input a = x W^T, of the weight matrix W, and of the data x."""
 
 import torch
 from torch import nn
@@ -21,6 +21,7 @@ changed = {  # each change of the summed inputs a, and what it becomes
     f"W → {SCALE:g}·W": x @ (SCALE * w).T,
     f"a → a + {SHIFT:g}": a + SHIFT,
     "W → W + 1δᵀ": x @ (w + delta).T,
+    f"x → x + {SHIFT:g}": (x + SHIFT) @ w.T,  # shifting the data adds W 1, a different number to each entry of a
     f"a → {TINY:g}·a": TINY * a,
 }
 norms = {"rms": nn.RMSNorm(D, eps=EPS), "ln": nn.LayerNorm(D, eps=EPS, elementwise_affine=False),
@@ -44,7 +45,8 @@ if __name__ == "__main__":
     TABLES = {"invariance": {"columns": ["change", *norms], "rows": rows}}
     VALUES = {"eps": EPS, "scale": SCALE, "shift": SHIFT, "tiny": TINY, "d": D, "d_in": D_IN, "vectors": a.shape[0],
               "tiny_mean_square": tiny_mean_square, "tiny_out_rms": tiny_out_rms, "tiny_formula_gap": tiny_formula_gap}
-    for key, (name, g) in zip(("scale_input", "scale_weight", "shift_input", "shift_weight", "tiny_input"),
+    for key, (name, g) in zip(("scale_input", "scale_weight", "shift_input", "shift_weight", "shift_data",
+                                "tiny_input"),
                               gaps.items(), strict=True):
         VALUES[f"label_{key}"] = name
         for kind, gap in g.items():

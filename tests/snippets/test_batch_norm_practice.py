@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import pytest
+import torch
 from conftest import load_snippet
 
 
@@ -32,14 +34,24 @@ def test_bn_placement_small_experiment():
     assert len(p.SEEDS) >= 2
     for run in p.results.values():
         assert run["test_accuracy"] > 97  # both placements learn the digits
-    # the only consistent difference in these runs: a lower final training loss for Linear -> ReLU -> BN
+    # the clearest difference in these runs: a lower final training loss for Linear -> ReLU -> BN
     assert max(p.results[("relu_bn", s)]["train_loss"] for s in p.SEEDS) < \
         min(p.results[("bn_relu", s)]["train_loss"] for s in p.SEEDS)
-    # the mean test-accuracy gap is a few test images at most, smaller than the seed-to-seed spread
+    # the mean test-accuracy gap is a few test images at most, smaller than the seed-to-seed spread of
+    # each placement (the card shows the larger spread, "up to")
     assert abs(p.gap_images) < 5
-    assert abs(p.accuracy_gap) < p.accuracy_spread
-    # mean test loss lower for Linear -> ReLU -> BN, by less than 0.02
-    assert 0 < p.summary[("bn_relu", "test_loss")][0] - p.summary[("relu_bn", "test_loss")][0] < 0.02
+    for order in ("bn_relu", "relu_bn"):
+        _, low, high = p.summary[(order, "test_accuracy")]
+        assert abs(p.accuracy_gap) < high - low
+    assert max(high - low for _, low, high in (p.summary[(o, "test_accuracy")] for o in ("bn_relu", "relu_bn"))) \
+        == p.accuracy_spread
+    # the lower training loss does not come with a higher test accuracy
+    assert p.summary[("relu_bn", "test_accuracy")][0] <= p.summary[("bn_relu", "test_accuracy")][0]
+    # mean test loss slightly lower for Linear -> ReLU -> BN, by less than 0.02 ...
+    mean_gap = p.summary[("bn_relu", "test_loss")][0] - p.summary[("relu_bn", "test_loss")][0]
+    assert 0 < mean_gap < 0.02
+    # ... but at one seed the two are nearly equal
+    assert abs(p.test_loss_gap_min) < 0.1 * mean_gap
 
 
 def test_dropout_before_bn_shifts_the_variance_between_train_and_eval():
@@ -59,6 +71,8 @@ def test_dropout_before_bn_shifts_the_variance_between_train_and_eval():
 def test_folding_bn_into_the_conv_gives_the_same_output_in_eval():
     f = load_snippet("normalization/bn_practice_fold.py")
     assert f.max_diff < 1e-5 < 1 < f.output_scale
+    # "float32 rounding": within a few float32 ulps of the largest output
+    assert f.max_diff < 10 * torch.finfo(torch.float32).eps * f.output_scale
     assert f.train_diff > 0.5  # the folded conv is the eval() computation only
 
 
@@ -67,6 +81,11 @@ def test_syncbn_arithmetic_and_the_single_process_fallback():
     assert s.sync_vs_whole < 1e-5  # combined per-device statistics = BN over the union
     assert s.local_vs_whole > 0.5  # per-device BN differs
     assert s.module_gap == 0  # nn.SyncBatchNorm without a process group is plain BN
+    # the card describes SyncBatchNorm.forward of the installed PyTorch: sync only in train() with an initialized
+    # process group of more than one process; the device check comes before the world-size check
+    source = inspect.getsource(torch.nn.SyncBatchNorm.forward)
+    assert "self.training" in source and "is_initialized()" in source and "world_size > 1" in source
+    assert source.index("device.type") < source.index("world_size > 1")
 
 
 def test_frozen_bn_keeps_statistics_and_ignores_the_batch():

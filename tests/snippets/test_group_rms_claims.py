@@ -82,6 +82,7 @@ def test_rms_norm_matches_and_equals_layer_norm_only_on_centred_vectors(rms):
 
 def test_output_rms_is_sqrt_ms_over_ms_plus_eps_not_exactly_one(rms):
     assert rms.rms_formula_gap < 1e-6  # the formula holds to float32 rounding
+    assert rms.rms_formula_gap < 1 - rms.rms_out_min  # ... and explains the output RMS better than "exactly 1"
     assert rms.rms_out_max < 1  # always below 1 ...
     assert 1e-7 < 1 - rms.rms_out_min < 1e-4  # ... by an amount of the order of eps / (2 ms)
     assert all(row[1] == pytest.approx(1.0, abs=1e-4) for row in rms.rows)  # the table's column, .6f
@@ -96,12 +97,19 @@ def test_rms_norm_keeps_the_mean_layer_norm_removes_it(rms):
     assert all(row[3] < 1e-6 for row in rms.rows)
 
 
-def test_the_comparison_row_uses_the_same_shift(rms):
-    """The comparison table labels norm_comparison's shifted row with rms_norm.py's shift: they must agree."""
+def test_the_comparison_table(rms):
+    """The comparison table: its shifted row (norm_comparison's SHIFT), and the statistics' shapes with G."""
     comparison = load_snippet("normalization/norm_comparison.py")
-    shift = rms.rows[3][0]
+    shift = comparison.SHIFT
     assert comparison.cnn["rms"]["output_mean_of_shifted"] == pytest.approx(shift / math.sqrt(1 + shift**2),
                                                                               abs=0.02)
+    assert all(abs(comparison.cnn[k]["output_mean_of_shifted"]) < 1e-5 for k in ("bn", "ln", "gn"))
+    n, c = comparison.CNN_SHAPE[:2]
+    assert comparison.cnn["bn"]["stats_shape"] == (c,) and comparison.cnn["ln"]["stats_shape"] == (n,)
+    assert comparison.cnn["gn"]["stats_shape"] == (n, comparison.GROUPS)
+    assert comparison.cnn["rms"]["stats_shape"] == (n,)
+    assert comparison.cnn["bn"]["batch_dependence"] > 1  # only BN's first sample changes with the others
+    assert all(comparison.cnn[k]["batch_dependence"] == 0 for k in ("ln", "gn", "rms"))
 
 
 def test_eps_matters_only_when_the_input_is_small(rms):
@@ -128,6 +136,14 @@ def test_only_layer_norm_is_invariant_to_recentering(inv):
         assert g["rms"] > 1 and g["rms_eps0"] > 1  # RMSNorm changes, with or without eps
 
 
+def test_shifting_the_data_changes_both(inv):
+    """x -> x + s adds W 1 to a: a different number to each entry, so neither norm is invariant."""
+    g = inv.gaps[f"x → x + {inv.SHIFT:g}"]
+    assert g["rms"] > 1 and g["ln"] > 1 and g["rms_eps0"] > 1 and g["ln_eps0"] > 1
+    row_sums = inv.w.sum(dim=1)
+    assert row_sums.std() > 0.5  # W 1 is far from a constant vector
+
+
 def test_scale_invariance_breaks_when_the_mean_square_falls_below_eps(inv):
     g = inv.gaps[f"a → {inv.TINY:g}·a"]
     assert inv.tiny_mean_square < inv.EPS
@@ -144,6 +160,7 @@ def test_layer_norm_is_one_kernel_rms_norm_several_on_this_cpu(prof):
     assert ln["kernels"] == 1 and ln["kernel_names"] == "native_layer_norm" and ln["full_reads"] == 1
     assert rms["entry"].startswith("aten::rms_norm")
     assert rms["kernels"] > ln["kernels"] and rms["full_reads"] > ln["full_reads"]  # "not fewer kernels"
+    assert rms["entry"] == "aten::rms_norm → aten::_fused_rms_norm"  # the "fused" op named on the card
     assert rms["calls"] > ln["calls"]
     assert len(rms["kernel_names"].split(", ")) == rms["kernels"]
     # LayerNorm's kernel calls nothing but allocations and views

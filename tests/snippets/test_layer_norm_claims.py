@@ -62,7 +62,13 @@ def test_pre_ln_residual_stream_grows_with_depth(residual):
 
 def test_later_blocks_change_the_stream_relatively_less(residual):
     for run in residual.runs.values():
-        assert run["update"][-1] < run["update"][1]
+        updates = run["update"][1:]
+        assert updates[-1] < updates[0]
+        assert sum(updates[-6:]) < sum(updates[:6])  # the trend holds in every seed ...
+        assert any(b > a for a, b in zip(updates, updates[1:], strict=False))  # ... but not block by block
+    runs = list(residual.runs.values())
+    table_means = [sum(run["update"][block] for run in runs) / len(runs) for block in residual.SHOWN[1:]]
+    assert table_means == sorted(table_means, reverse=True)  # the table's column falls row by row
 
 
 def test_final_layer_norm_brings_every_depth_back_to_sqrt_d(residual):
@@ -73,6 +79,22 @@ def test_final_layer_norm_brings_every_depth_back_to_sqrt_d(residual):
 @pytest.fixture(scope="module")
 def rnn():
     return load_snippet("normalization/ln_rnn.py")
+
+
+def test_relu_after_layer_norm_zeroes_about_half_the_units(rnn):
+    """The cell of ln_rnn.py, step by step: ||LN(a_t)||^2 is about H and ReLU zeroes about half of it."""
+    for gain in rnn.GAINS:
+        torch.manual_seed(rnn.SEED)  # the same draws, in the same order, as hidden_norms
+        w_hh = torch.randn(rnn.HIDDEN, rnn.HIDDEN) * gain / rnn.HIDDEN**0.5
+        w_xh = torch.randn(rnn.HIDDEN, rnn.INPUTS) / rnn.INPUTS**0.5
+        x = torch.randn(rnn.STEPS, rnn.BATCH, rnn.INPUTS)
+        h = torch.zeros(rnn.BATCH, rnn.HIDDEN)
+        for t in range(rnn.STEPS):
+            a = torch.nn.functional.layer_norm(h @ w_hh.T + x[t] @ w_xh.T, (rnn.HIDDEN,))
+            assert torch.allclose((a**2).sum(dim=1), torch.full((rnn.BATCH,), float(rnn.HIDDEN)), rtol=1e-3)
+            h = torch.relu(a)
+            assert 0.35 < float((h == 0).float().mean()) < 0.65
+        assert float(h.norm(dim=1).mean()) == pytest.approx(rnn.runs[(gain, True)][-1], rel=1e-5)
 
 
 def test_rnn_hidden_norm_explodes_without_layer_norm_and_stays_with_it(rnn):
@@ -114,6 +136,19 @@ def test_layer_norm_is_faster_at_the_small_learning_rate_only(training):
     assert all(len(run["loss"]) == training.EPOCHS for run in training.runs.values())
 
 
+def test_at_the_small_learning_rate_the_plain_mlp_stays_near_the_uniform_guess(training):
+    low = training.LEARNING_RATES[0]
+    chance = math.log(10)
+    for seed in training.SEEDS:
+        last = training.runs[(low, seed, False)]["loss"][-1]
+        assert 0.9 * chance < last < chance
+
+
+def test_at_the_large_learning_rate_accuracy_jumps_between_epochs(training):
+    assert training.max_accuracy_drop(training.LEARNING_RATES[1]) > 20
+    assert training.max_accuracy_drop(training.LEARNING_RATES[0]) < 5
+
+
 @pytest.fixture(scope="module")
 def regularization():
     return load_snippet("normalization/ln_regularization.py")
@@ -126,6 +161,10 @@ def test_train_test_gap_is_smaller_with_layer_norm_in_every_seed(regularization)
         plain, ln = runs[(seed, False)], runs[(seed, True)]
         assert ln["gap"] < plain["gap"]
         assert ln["train_loss"] < plain["train_loss"]  # and LN ends at a lower training loss too
+    # the smallest difference is a single test image
+    one_image = 100 / len(regularization.small.x_test)
+    smallest = min(runs[(seed, False)]["gap"] - runs[(seed, True)]["gap"] for seed in regularization.SEEDS)
+    assert smallest == pytest.approx(one_image, abs=1e-3)
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +177,7 @@ def test_eps_zero_on_a_constant_row_is_nan_but_the_default_layer_norm_is_not(nan
     assert nan.default_layer.eps > 0
     assert torch.equal(nan.torch_default, torch.zeros_like(nan.torch_default))
     assert torch.isnan(nan.nan_in_nan_out).all()  # a NaN input is not LayerNorm's doing
+    assert nan.nan_in_nan_out.shape == (1, nan.HIDDEN)  # one NaN in the input: the whole output row is NaN
 
 
 def test_float16_squares_overflow_and_the_one_pass_variance_is_nan(nan):
@@ -167,3 +207,26 @@ def test_layer_norm_uses_per_sample_statistics_not_mu_b(checks):
 def test_normalizing_over_l_and_d_makes_a_token_depend_on_padding(checks):
     assert checks.first_token_change(1) == 0.0
     assert checks.first_token_change(2) > 0.1
+
+
+@pytest.fixture(scope="module")
+def blocks():
+    return load_snippet("normalization/pre_post_ln.py")
+
+
+def test_the_gap_grows_because_the_pre_ln_last_layer_gradient_falls_with_depth(blocks):
+    post = [blocks.ffn(False, depth, seed)[-1] for depth in blocks.DEPTHS for seed in blocks.SEEDS]
+    assert max(post) / min(post) < 1.25  # post-LN: about the same at every depth (Xiong et al.'s theorem: no L)
+    for seed in blocks.SEEDS:
+        pre = [blocks.ffn(True, depth, seed)[-1] for depth in blocks.DEPTHS]
+        assert pre == sorted(pre, reverse=True), f"seed {seed}: pre-LN's last-layer gradient should fall with L"
+    shallow = min(blocks.ffn(True, blocks.DEPTHS[0], seed)[-1] for seed in blocks.SEEDS)
+    deep = max(blocks.ffn(True, blocks.DEPTHS[-1], seed)[-1] for seed in blocks.SEEDS)
+    assert deep < 0.7 * shallow
+
+
+def test_xiongs_per_layer_observation_is_not_reproduced_here(blocks):
+    post = [blocks.first_over_last(blocks.ffn(False, blocks.DEPTH, s)) for s in blocks.SEEDS]
+    pre = [blocks.first_over_last(blocks.ffn(True, blocks.DEPTH, s)) for s in blocks.SEEDS]
+    assert max(post) > 1  # post-LN: not growing with the layer index in every seed
+    assert min(pre) > 1.3  # pre-LN: not about the same across layers either
