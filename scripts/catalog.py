@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from scripts.collect import Page
@@ -59,10 +60,15 @@ def _tags(page: Page, pages: list[Page], data: SiteData) -> str:
     return "\n\n".join(blocks) if blocks else message(page.lang, "no_cards")
 
 
+@lru_cache(maxsize=64)
+def _lowered(text: str) -> str:
+    return text.lower()
+
+
 def uses_term(card: Page, term: Term) -> bool:
     """A card uses a term when it names it in its language (or by an alias), in English, or by its
     abbreviation."""
-    text = card.text.lower()
+    text = _lowered(card.text)
     if any(name.lower() in text for name in term.all_names(card.lang)) or term.en.lower() in text:
         return True
     return bool(term.abbr) and re.search(rf"(?<![\w-]){re.escape(term.abbr)}(?![\w-])", card.text) is not None

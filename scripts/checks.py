@@ -8,11 +8,9 @@ in the same order, the same references (kind, snippet, name) in the same order, 
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections import defaultdict
 from pathlib import Path
-
-from ftfy import fix_text
-from ftfy.badness import is_bad
 
 from scripts.collect import Page, Reference
 from scripts.config import Project
@@ -22,11 +20,14 @@ from scripts.problems import Problem
 EXTRA = "(extra)"
 
 
+CLEAN_TEXTS = "mojibake-free.memo"  # in the cache folder: hashes of page texts already found free of mojibake
+
+
 def check_pages(pages: list[Page], data: SiteData, project: Project) -> list[Problem]:
     """Every problem of the checks, for every page, all at once."""
     problems = []
+    problems += _encoding_problems(pages, project)
     for page in pages:
-        problems += check_encoding(page)
         if page.is_card:
             if page.topic not in data.topics:
                 problems.append(Problem(page.path, 1, f"topic folder '{page.topic}' is not in data/topics.yml"))
@@ -37,11 +38,38 @@ def check_pages(pages: list[Page], data: SiteData, project: Project) -> list[Pro
     return problems
 
 
+def _encoding_problems(pages: list[Page], project: Project) -> list[Problem]:
+    """``check_encoding`` for every page whose exact text has not already been found clean (the
+    check is slow, and a warm build should not pay it again for unchanged pages)."""
+    memo = project.cache_dir / CLEAN_TEXTS
+    try:
+        clean = set(memo.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        clean = set()
+    problems, now_clean = [], set()
+    for page in pages:
+        digest = hashlib.sha256(page.text.encode("utf-8", "surrogatepass")).hexdigest()
+        found = [] if digest in clean else check_encoding(page)
+        problems += found
+        if not found:
+            now_clean.add(digest)
+    if now_clean != clean:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            memo.write_text("\n".join(sorted(now_clean)), encoding="ascii")
+        except OSError:
+            pass  # a read-only cache only costs time
+    return problems
+
+
 def check_encoding(page: Page) -> list[Problem]:
     """Lines that look like mojibake (UTF-8 read in another code page and saved again)."""
+    from ftfy import fix_text  # imported only when a page changed
+    from ftfy.badness import is_bad
+
     problems = []
     for number, line in enumerate(page.text.splitlines(), start=1):
-        if is_bad(line):
+        if not line.isascii() and is_bad(line):  # mojibake is never plain ASCII
             repaired = fix_text(line)
             hint = f"; probably meant: {repaired.strip()[:60]!r}" if repaired != line else ""
             problems.append(Problem(page.path, number, f"text looks garbled (mojibake){hint}"))

@@ -145,7 +145,13 @@ def test_snippets_are_deterministic_when_run_again(real_site):
 @pytest.mark.parametrize(("lang", "card", "words"), [
     ("zh", "normalization/batch-norm", ["批量规范化", "移动平均", "小批量"]),
     ("zh", "normalization/layer-norm", ["层规范化"]),
+    ("zh", "normalization/bn-vs-ln", ["词元", "批量规范化", "层规范化"]),
+    ("zh", "normalization/group-rms-norm", ["组规范化", "均方根规范化"]),
+    ("zh", "normalization/batch-norm-practice", ["批量规范化", "暂退法"]),
     ("vi", "normalization/batch-norm", ["chuẩn hoá theo batch", "thống kê chạy", "phương sai lệch"]),
+    ("vi", "normalization/layer-norm", ["chuẩn hóa theo lớp"]),
+    ("vi", "normalization/group-rms-norm", ["chuẩn hóa theo thực thể"]),
+    ("vi", "normalization/batch-norm-practice", ["chuẩn hóa theo lô"]),
 ])
 def test_search_finds_cards_by_the_textbooks_words(site, lang, card, words):
     """d2l-zh / d2l-vi words (glossary aliases) are in the card's entries; Chinese ones kept whole by jieba."""

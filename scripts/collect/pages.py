@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -82,14 +82,16 @@ def read_page(path: Path, project: Project) -> tuple[Page, list[Problem]]:
     """Parse one page: front matter (validated for cards), headings and directives."""
     text, problems = read_text(path)
     page = Page(path=path, lang=page_language(path, project), topic=page_topic(path, project), text=text)
-    meta, body_start, meta_problems = _front_matter(text, path)
+    meta, _, meta_problems = _front_matter(text, path)
     page.body, page.body_line = body_of(text)
     problems += meta_problems
     page.field_lines = {name: line for name, (_, line) in meta.items()}
-    page.headings = find_headings(text, first_line=body_start)
+    page.headings = _shifted(find_headings(page.body), page.body_line)
     if page.is_card:
         problems += _validate_card_meta(page, meta, path)
-    references, ref_problems = find_references(text, path, first_line=body_start)
+    references, ref_problems = find_references(page.body, path)  # the text the renderer scans, too
+    references = _shifted(references, page.body_line)
+    ref_problems = _shifted(ref_problems, page.body_line)
     page.references = references
     problems += ref_problems
     problems += [Problem(path, ref.line, message) for ref in references
@@ -102,6 +104,11 @@ def body_of(text: str) -> tuple[str, int]:
     body, _ = get_data(text)
     start = len(text) - len(body) if text.endswith(body) else max(text.find(body), 0)
     return body, text[:start].count("\n") + 1
+
+
+def _shifted(items: list, first_line: int) -> list:
+    """Headings, references or problems found in the body, with the file's line numbers."""
+    return [replace(item, line=item.line + first_line - 1) for item in items]
 
 
 def read_text(path: Path) -> tuple[str, list[Problem]]:
