@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import checks, data, engine, inject, store
+from scripts import checks, data, engine, inject, source, store
 from scripts.collect import Page, collect, snippets_used
 from scripts.config import Project
 from scripts.i18n import missing_languages
@@ -67,6 +67,7 @@ def prepare(project: Project, remember_failures: bool = False,
     for a snippet that hangs. ``while_running`` is started in a thread when snippets must run
     (``make build`` loads MkDocs then, while a core waits for the snippets' libraries)."""
     start = time.perf_counter()
+    source.forget()
     pages, problems = collect(project)
     problems += [Problem(project.root / "scripts" / "i18n.py", 1, f"no messages for language '{lang}'")
                  for lang in missing_languages(project.languages)]

@@ -83,6 +83,13 @@ def third_party_imports(path: Path, search_dirs: tuple[Path, ...]) -> set[str]:
             if name.split(".")[0] not in sys.stdlib_module_names and _resolve(name.split(".")[0], dirs) is None}
 
 
+def forget() -> None:
+    """Files may have been added or removed: parse and resolve afresh (``make serve`` rebuilds)."""
+    _resolve.cache_clear()
+    _tree.cache_clear()
+
+
+@lru_cache(maxsize=4096)  # the same names (torch, numpy, digits...) recur in every snippet
 def _resolve(module: str, dirs: tuple[Path, ...]) -> Path | None:
     relative = Path(*module.split("."))
     for folder in dirs:

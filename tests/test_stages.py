@@ -18,7 +18,8 @@ PAGE = Path("docs/t/card.vi.md")
 
 
 def refs(text: str):
-    return collect.find_references(text, PAGE)
+    found, problems = collect.find_references(text, PAGE)
+    return list(found), list(problems)
 
 
 def test_collect_parses_every_kind_with_its_line():

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from scripts.collect.regions import Line, scan
@@ -60,14 +61,15 @@ class Reference:
         return self.kind in BLOCK_KINDS
 
 
-def find_references(text: str, path: Path, first_line: int = 1) -> tuple[list[Reference], list[Problem]]:
+@lru_cache(maxsize=64)  # collect and inject read the same page body
+def find_references(text: str, path: Path, first_line: int = 1) -> tuple[tuple[Reference, ...], tuple[Problem, ...]]:
     """Every directive outside code, from ``first_line`` (1-based) on, and every malformed one."""
     references, problems = [], []
     for line in scan(text, first_line):
         found, line_problems = _line_references(line, path)
         references += found
         problems += line_problems
-    return references, problems
+    return tuple(references), tuple(problems)
 
 
 def _line_references(line: Line, path: Path) -> tuple[list[Reference], list[Problem]]:
