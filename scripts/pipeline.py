@@ -227,5 +227,6 @@ def first_difference(a: Result, b: Result) -> str:
                        if name not in a.timings and left.get(name) != right.get(name))
         if names:
             return f"{kind} {', '.join(repr(n) for n in names)}"
-    names = [fa["name"] for fa, fb in zip(a.figures, b.figures, strict=False) if fa != fb]
+    names = [fa["name"] for fa, fb in zip(a.figures, b.figures, strict=False)
+             if fa != fb and fa["name"] not in a.timings]
     return f"figure {', '.join(repr(n) for n in names)}" if names else "the list of figures"

@@ -203,3 +203,13 @@ def test_snippets_that_measure_time_run_alone_after_the_others(tiny_site, tmp_pa
     results = engine.run([(timed, "t"), (plain[0], "a"), (plain[1], "b")], Project.load(tiny_site))
     assert [r.key for r in results] == ["t", "a", "b"]  # the order asked for
     assert results[0].values["start"] >= max(r.values["end"] for r in results[1:])
+
+
+def test_a_figure_of_measured_times_is_left_out_of_the_reproducibility_check(tiny_site, tmp_path):
+    snippet = write(tmp_path, "timed_figure.py", "import time\nimport matplotlib.pyplot as plt\n"
+                    "plt.figure(num='t'); plt.plot([time.perf_counter()])\nplt.figure(num='fixed'); plt.plot([1, 2])\n"
+                    "TIMINGS = ['t']\n")
+    project = Project.load(tiny_site)
+    first, second = (run_one(snippet, project) for _ in range(2))
+    assert first.figure("t") != second.figure("t") and first.figure("fixed") == second.figure("fixed")
+    assert first.reproducible() == second.reproducible()
