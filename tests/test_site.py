@@ -37,7 +37,8 @@ def test_card_has_code_outputs_tables_figures_and_math(site, lang):
 
 CARD_FIGURES = {"normalization/layer-norm": 5, "normalization/batch-norm": 3, "normalization/bn-vs-ln": 1,
                 "normalization/batch-norm-practice": 0,
-                "normalization/group-rms-norm": 1}
+                "normalization/group-rms-norm": 1, "training-basics/vectorization": 1,
+                "training-basics/minibatch-gd": 5, "training-basics/bias-variance": 5}
 
 
 def article(site, card: str, lang: str) -> str:
@@ -152,6 +153,12 @@ def test_snippets_are_deterministic_when_run_again(real_site):
     ("vi", "normalization/layer-norm", ["chuẩn hóa theo lớp"]),
     ("vi", "normalization/group-rms-norm", ["chuẩn hóa theo thực thể"]),
     ("vi", "normalization/batch-norm-practice", ["chuẩn hóa theo lô"]),
+    ("zh", "training-basics/minibatch-gd", ["全批量梯度下降", "小批次"]),
+    ("zh", "training-basics/vectorization", ["矢量化", "广播机制"]),
+    ("zh", "training-basics/bias-variance", ["偏差方差权衡"]),
+    ("vi", "training-basics/minibatch-gd", ["hạ gradient theo lô nhỏ", "kích thước lô"]),
+    ("vi", "training-basics/vectorization", ["cơ chế lan truyền"]),
+    ("vi", "training-basics/bias-variance", ["tập phát triển"]),
 ])
 def test_search_finds_cards_by_the_textbooks_words(site, lang, card, words):
     """d2l-zh / d2l-vi words (glossary aliases) are in the card's entries; Chinese ones kept whole by jieba."""

@@ -1,0 +1,38 @@
+"""Helpers shared by the timed snippets of the Vectorization card."""
+
+import math
+import statistics
+import time
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def median_seconds(f, *args, repeats=5, target=0.004):
+    """Median time of one call of ``f(*args)`` over ``repeats`` timings (time.perf_counter).
+
+    A first call sizes the timings: calls are grouped so that one timing lasts about ``target``
+    seconds (a single call of a few hundred nanoseconds is too short to time alone). One untimed
+    group of calls warms up first: the first group measured after other work came out slower."""
+    start = time.perf_counter()
+    f(*args)
+    once = time.perf_counter() - start
+    calls = max(1, math.ceil(target / max(once, 1e-9)))
+    for _ in range(calls if once < target else 0):  # warm-up (a slow call was warm-up enough)
+        f(*args)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            f(*args)
+        times.append((time.perf_counter() - start) / calls)
+    return statistics.median(times)
+
+
+def power(n: int) -> str:
+    """10000 -> '10⁴', 30000 -> '3·10⁴': sizes written the same way in every language."""
+    exponent = len(str(n)) - 1
+    mantissa, rest = divmod(n, 10**exponent)
+    if rest:
+        return str(n)
+    head = "" if mantissa == 1 else f"{mantissa}·"
+    return f"{head}10{str(exponent).translate(SUPERSCRIPT)}"
