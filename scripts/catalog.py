@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from scripts.collect import Page
@@ -60,18 +59,38 @@ def _tags(page: Page, pages: list[Page], data: SiteData) -> str:
     return "\n\n".join(blocks) if blocks else message(page.lang, "no_cards")
 
 
-@lru_cache(maxsize=64)
-def _lowered(text: str) -> str:
-    return text.lower()
-
-
-def uses_term(card: Page, term: Term) -> bool:
+def uses_term(card: Page, term: Term, glossary: tuple[Term, ...]) -> bool:
     """A card uses a term when it names it in its language (or by an alias), in English, or by its
-    abbreviation."""
-    text = _lowered(card.text)
-    if any(name.lower() in text for name in term.all_names(card.lang)) or term.en.lower() in text:
-        return True
-    return bool(term.abbr) and re.search(rf"(?<![\w-]){re.escape(term.abbr)}(?![\w-])", card.text) is not None
+    abbreviation. Where two names overlap, the longest one is what the card says: "vòng lặp for"
+    (a loop) is not "vòng lặp" (an iteration)."""
+    return term.key in terms_in(card.text, card.lang, glossary)
+
+
+def terms_in(text: str, lang: str, glossary: tuple[Term, ...]) -> frozenset[str]:
+    """Keys of the glossary terms a text names, reading it left to right, longest name first
+    (remembered: every card is read for the glossary page and for its own terms line)."""
+    if _terms_found.get("glossary") is not glossary:  # data/glossary.yml was read again (serve)
+        _terms_found.clear()
+        _terms_found["glossary"] = glossary
+    key = (text, lang)
+    if key not in _terms_found:
+        _terms_found[key] = _find_terms(text, lang, glossary)
+    return _terms_found[key]
+
+
+_terms_found: dict = {}
+
+
+def _find_terms(text: str, lang: str, glossary: tuple[Term, ...]) -> frozenset[str]:
+    owner = {}
+    for term in glossary:
+        for name in (*term.all_names(lang), term.en):
+            owner.setdefault(name.lower(), term.key)
+    pattern = re.compile("|".join(re.escape(name) for name in sorted(owner, key=len, reverse=True)))
+    found = {owner[match.group()] for match in pattern.finditer(text.lower())}
+    found |= {term.key for term in glossary if term.abbr
+              and re.search(rf"(?<![\w-]){re.escape(term.abbr)}(?![\w-])", text)}
+    return frozenset(found)
 
 
 def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
@@ -83,7 +102,8 @@ def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
     rows = []
     cards = cards_in(pages, lang)
     for term in sorted(data.glossary, key=lambda t: t.names[lang].lower()):
-        used = ", ".join(f"[{card.title}]({link(page, card)})" for card in cards if uses_term(card, term))
+        used = ", ".join(f"[{card.title}]({link(page, card)})" for card in cards
+                         if uses_term(card, term, data.glossary))
         aliases = message(lang, "list_separator").join(term.aliases.get(lang, ()))
         cells = [f"**{term.names[lang]}**" + (message(lang, "aside").format(aliases) if aliases else ""),
                  *[term.names[o] for o in others], term.en, term.abbr, term.definitions[lang], used]
@@ -94,7 +114,7 @@ def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
 def terms_line(card: Page, data: SiteData) -> str:
     """A line at the end of a card: the glossary terms it uses, each with its other names (the words of
     d2l-vi / d2l-zh and of other textbooks), so that a reader searching with those words finds it."""
-    used = [term for term in data.glossary if uses_term(card, term)]
+    used = [term for term in data.glossary if uses_term(card, term, data.glossary)]
     if not used:
         return ""
     items = []

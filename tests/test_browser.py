@@ -54,9 +54,19 @@ def search(page, base_url, path: str, query: str) -> tuple[list[str], list[str]]
     box.press("End")  # typing non-ASCII fires no keyup: this does
     page.wait_for_function("document.querySelector('.md-search-result__meta').innerText.length > 0")
     page.wait_for_timeout(300)
+    _show_every_result(page)
     links = sorted({a.get_attribute("href").split("?")[0].split("#")[0].replace(base_url, "")
                     for a in page.locator(".md-search-result__link").all()})
     return links, page.locator(".md-search-result mark").all_inner_texts()
+
+
+def _show_every_result(page) -> None:
+    """Material renders results ten at a time as the list scrolls: scroll until no more appear."""
+    count = -1
+    while page.locator(".md-search-result__item").count() != count:
+        count = page.locator(".md-search-result__item").count()
+        page.locator(".md-search-result__item").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
 
 
 def test_vietnamese_page_searches_only_vietnamese_pages(page, base_url):

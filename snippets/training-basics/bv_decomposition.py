@@ -3,7 +3,8 @@
 Each training set: 30 points of y = f(x) + N(0, 0.3^2) (bv_common.py). For each degree, the 200 fitted
 polynomials are evaluated at 201 test points; bias^2, variance and noise are averaged over the test points
 and compared with the expected test error. Then: the seed's "spread of the predictions around the true value",
-a Monte Carlo check with fresh noisy labels, and what i.i.d. uniform x does to the variance of degree 15.
+a Monte Carlo check with fresh noisy labels, and what i.i.d. uniform x does to the variance of degree 15
+(on this group of sets and on a few more).
 """
 
 import matplotlib.pyplot as plt
@@ -33,13 +34,16 @@ sum_gap = max(np.max(np.abs(d["bias2"] + d["variance"] + d["noise"] - d["risk"])
               for d in parts.values())
 # 2) the seed's "spread of the predictions around the true value" is bias^2 + variance, not the variance
 around_gap = max(np.max(np.abs(d["around_truth"] - (d["bias2"] + d["variance"]))) for d in parts.values())
-# 3) Monte Carlo: fresh noisy labels at the test points, one per (set, point), against the predictions
+# 3) Monte Carlo: fresh noisy labels at the test points, one per (set, point), against the predictions.
+#    The fitted models are those of R, so only the fresh labels can move it away from R: its standard
+#    error is taken from the per-set differences with R.
 rng = np.random.default_rng(SEED + 1)
 mc = {}
 for degree in DEGREES:
     pred = predict(fit(x, y, degree), X_TEST)
     per_set = ((truth + SIGMA * rng.standard_normal(pred.shape) - pred) ** 2).mean(axis=1)
-    mc[degree] = (per_set.mean(), per_set.std(ddof=1) / np.sqrt(N_SETS))  # estimate, standard error
+    gap = per_set - (((pred - truth) ** 2).mean(axis=1) + SIGMA**2)
+    mc[degree] = (per_set.mean(), gap.std(ddof=1) / np.sqrt(N_SETS))  # estimate, its standard error
 
 # %%
 
@@ -64,6 +68,14 @@ per_set_iid = ((predict(fit(x_iid, y_iid, DEGREES[-1]), X_TEST) - truth) ** 2).m
 per_set_grid = ((predict(fit(x, y, DEGREES[-1]), X_TEST) - truth) ** 2).mean(axis=1)
 iid_variance = decompose(predict(fit(x_iid, y_iid, DEGREES[-1]), X_TEST), truth)["variance"].mean()
 iid_top_share = np.sort(per_set_iid)[-2:].sum() / per_set_iid.sum()  # share of the two worst sets
+# the same measurement repeated on other groups of N_SETS sets: with i.i.d. x it changes by orders of magnitude
+REPEATS = 5
+repeat_variance = {True: [], False: []}  # uniform (i.i.d. x) or not: the degree-15 variance of each repeat
+for uniform in (True, False):
+    for r in range(REPEATS):
+        x_r, y_r = training_sets(N_SETS, N_POINTS, 100 + r, uniform=uniform)
+        pred_r = predict(fit(x_r, y_r, DEGREES[-1]), X_TEST)
+        repeat_variance[uniform].append(decompose(pred_r, truth)["variance"].mean())
 
 VALUES = {
     "n_sets": N_SETS, "n_points": N_POINTS, "sigma": SIGMA, "noise": SIGMA**2, "n_test": len(X_TEST),
@@ -77,13 +89,15 @@ VALUES = {
     "variance_growth": variance[-1] / variance[0],
     "sum_gap": sum_gap, "around_gap": around_gap,
     "mc_max_z": max(mc_z), "mc_max_rel": 100 * max(mc_rel),
-    "around_first": first["around_truth"].mean(),
+    "around_first": first["around_truth"].mean(), "around_best": parts[best_degree]["around_truth"].mean(),
     "around_ratio_first": first["around_truth"].mean() / first["variance"].mean(),
     "naive_bias2_last": naive_bias2_last, "naive_bias2_best": float(naive_bias2[best]),
     "naive_excess": naive_bias2_last - bias2[-1],  # = variance / n_sets at the highest degree
     "iid_variance": iid_variance, "iid_mean_error": per_set_iid.mean(), "iid_median_error": np.median(per_set_iid),
     "grid_mean_error": per_set_grid.mean(), "grid_median_error": np.median(per_set_grid),
-    "iid_top_share": 100 * iid_top_share,
+    "iid_top_share": 100 * iid_top_share, "repeats": REPEATS,
+    "iid_variance_min": min(repeat_variance[True]), "iid_variance_max": max(repeat_variance[True]),
+    "grid_variance_min": min(repeat_variance[False]), "grid_variance_max": max(repeat_variance[False]),
 }
 TABLES = {"degrees": {"columns": ["degree", "train", "bias2", "bias2_se", "variance", "noise", "risk"],
                       "rows": [[int(r[0]), float(r[1]), float(r[2]), float(se), *map(float, r[3:])]
@@ -103,6 +117,9 @@ if __name__ == "__main__":
     print(f"degree {DEGREES[-1]}, x i.i.d.: variance {iid_variance:.1f}, per-set error mean "
           f"{per_set_iid.mean():.2f} median {np.median(per_set_iid):.3f}; two worst sets "
           f"{100 * iid_top_share:.0f}% of the total")
+    print(f"degree {DEGREES[-1]}, {REPEATS} more groups of {N_SETS} sets: variance from "
+          f"{min(repeat_variance[True]):.1e} to {max(repeat_variance[True]):.1e} (x i.i.d.), from "
+          f"{min(repeat_variance[False]):.3f} to {max(repeat_variance[False]):.3f} (one x per sub-interval)")
 
     fig, ax = plt.subplots(figsize=(6.5, 4), num="decomposition")
     degrees = list(DEGREES)

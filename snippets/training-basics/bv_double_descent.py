@@ -4,12 +4,13 @@ Features on [-1, 1]: 1, cos(pi k x) / k^a, sin(pi k x) / k^a for k = 1, 2, ... (
 For p > n there are infinitely many exact fits; np.linalg.lstsq returns the one with the smallest norm of
 the weights, which, with a = 1, is the fit with the smallest sum of k^2 * (coefficient)^2: the smoothest.
 With a = 0, the same minimum-norm rule treats every frequency alike. Same f, noise and kind of training
-set as bv_decomposition.py; one training set per seed, averaged over 40 seeds.
+set as bv_decomposition.py; one training set per seed, averaged over 40 seeds. At p = n and p = 10 n the mean
+error over the seeds is also split into bias^2 and variance, as in bv_decomposition.py.
 """
 
 import matplotlib.pyplot as plt
 import numpy as np
-from bv_common import SIGMA, X_TEST, f, training_sets
+from bv_common import SIGMA, X_TEST, decompose, f, training_sets
 
 N = 30
 SEEDS = 40
@@ -27,19 +28,19 @@ def fourier(x, p, a):
 
 
 def test_errors(a):
-    """Expected test error R (noise included) for every p, one row per seed."""
-    errors = np.empty((SEEDS, len(PS)))
+    """Predictions at the test points and expected test error R (noise included) for every p, one row per seed."""
+    preds = np.empty((SEEDS, len(PS), len(X_TEST)))
     for seed in range(SEEDS):
         x, y = training_sets(1, N, seed=1000 + seed)
         phi, phi_test = fourier(x[0], PS[-1], a), fourier(X_TEST, PS[-1], a)
         for j, p in enumerate(PS):
             w = np.linalg.lstsq(phi[:, :p], y[0], rcond=None)[0]  # p > n: the minimum-norm exact fit
-            errors[seed, j] = np.mean((phi_test[:, :p] @ w - truth) ** 2) + SIGMA**2
-    return errors
+            preds[seed, j] = phi_test[:, :p] @ w
+    return preds, ((preds - truth) ** 2).mean(axis=-1) + SIGMA**2
 
 
 # %% measure
-smooth, flat = test_errors(a=1), test_errors(a=0)
+(smooth_pred, smooth), (flat_pred, flat) = test_errors(a=1), test_errors(a=0)
 ps = np.array(PS)
 under, over = ps < N, ps > N
 mean, median = smooth.mean(axis=0), np.median(smooth, axis=0)
@@ -52,6 +53,9 @@ local_peak = np.mean((smooth[:, j_n] > smooth[:, j_n - 1]) & (smooth[:, j_n] > s
 worst_is_n = np.mean(ps[3 + np.argmax(smooth[:, 3:], axis=1)] == N)
 second_descent = np.mean(smooth[:, j_10n] < smooth[:, j_n])
 beats_classical = np.mean(smooth[:, j_10n] < smooth[:, under].min(axis=1))
+# the decomposition of the mean R over the seeds (one training set each), as in bv_decomposition.py
+split = {(a, j): decompose(pred[:, j], truth) for a, pred in ((1, smooth_pred), (0, flat_pred)) for j in (j_n, j_10n)}
+split = {key: (d["bias2"].mean(), d["variance"].mean()) for key, d in split.items()}
 
 VALUES = {
     "n": N, "seeds": SEEDS, "p_max": PS[-1], "peak_p": peak_p,
@@ -62,6 +66,9 @@ VALUES = {
     "flat_mean_at_10n": flat.mean(axis=0)[j_10n], "flat_median_at_10n": np.median(flat, axis=0)[j_10n],
     "flat_best_over": float(np.median(flat, axis=0)[over].min()),
     "noise": SIGMA**2,
+    "bias2_at_n": split[1, j_n][0], "var_at_n": split[1, j_n][1],
+    "bias2_at_10n": split[1, j_10n][0], "var_at_10n": split[1, j_10n][1],
+    "flat_bias2_at_10n": split[0, j_10n][0], "flat_var_at_10n": split[0, j_10n][1],
 }
 TABLES = {"double_descent": {"columns": ["p", "mean", "median", "flat_median"],
                              "rows": [[p, mean[j], median[j], float(np.median(flat[:, j]))]
@@ -75,6 +82,8 @@ if __name__ == "__main__":
           f" the worst p >= {PS[3]} in {100 * worst_is_n:.0f}%")
     print(f"R(10n) < R(n) in {100 * second_descent:.0f}% of seeds; R(10n) < best R(p < n) in "
           f"{100 * beats_classical:.0f}% of seeds")
+    for (a, j), (b2, v) in split.items():
+        print(f"a = {a}, p = {PS[j]}: over the seeds, bias^2 {b2:.4f}, variance {v:.4f}, noise {SIGMA**2:.2f}")
 
     fig, ax = plt.subplots(figsize=(6.5, 4), num="double_descent")
     ax.loglog(ps, mean, "D-", color="C3", label=r"$\overline{R},\ a = 1$")

@@ -17,15 +17,18 @@ truth = f(X_TEST)
 SIZES = (20, 30, 50, 100, 200, 500, 1000)
 CURVE_DEGREES = (1, 15)
 CURVE_SETS = 100
-curves = {}
+curves, curve_parts = {}, {}
 for degree in CURVE_DEGREES:
-    train, test = [], []
+    train, test, parts = [], [], []
     for n in SIZES:
         x, y = training_sets(CURVE_SETS, n, seed=n)
         w = fit(x, y, degree)
         train.append(np.mean((predict(w, x) - y) ** 2))
-        test.append(decompose(predict(w, X_TEST), truth)["risk"].mean())
+        d = decompose(predict(w, X_TEST), truth)
+        test.append(d["risk"].mean())
+        parts.append([d["bias2"].mean(), d["variance"].mean()])
     curves[degree] = (np.array(train), np.array(test))
+    curve_parts[degree] = np.array(parts)  # (len(SIZES), [bias^2, variance]) at each n
 
 # the floor of the degree-1 curve: the best straight line's error on the test points (its bias^2), plus noise
 nodes, weights = legendre.leggauss(64)
@@ -66,6 +69,9 @@ VALUES = {
     "d1_test_last": c1_test[-1], "d1_floor": floor_1, "d1_test_drop": c1_test[0] - c1_test[-1],
     "d15_train_first": c15_train[0], "d15_test_first": c15_test[0], "d15_train_last": c15_train[-1],
     "d15_test_last": c15_test[-1], "d15_test_ratio": c15_test[0] / c15_test[-1],
+    "d1_bias2_first": curve_parts[1][0, 0], "d1_bias2_last": curve_parts[1][-1, 0],
+    "d1_var_first": curve_parts[1][0, 1], "d1_var_last": curve_parts[1][-1, 1],
+    "d15_var_first": curve_parts[15][0, 1], "d15_var_last": curve_parts[15][-1, 1],
     "ridge_degree": RIDGE_DEGREE, "ridge_sets": RIDGE_SETS, "ridge_points": RIDGE_POINTS,
     "lam_min": LAMBDAS[0], "lam_max": LAMBDAS[-1], "lam_best": LAMBDAS[best],
     "lam_min_log10": round(np.log10(LAMBDAS[0])), "lam_max_log10": round(np.log10(LAMBDAS[-1])),
@@ -88,6 +94,9 @@ if __name__ == "__main__":
     for row in TABLES["learning"]["rows"]:
         print("{:4d}  {:.4f}     {:.4f}    {:.4f}      {:.4f}".format(*row))
     print(f"degree-1 floor: bias^2 of the best line + noise = {floor_1:.4f}")
+    for degree in CURVE_DEGREES:
+        print(f"d={degree}: bias^2 {curve_parts[degree][0, 0]:.4f} -> {curve_parts[degree][-1, 0]:.4f}, variance "
+              f"{curve_parts[degree][0, 1]:.4f} -> {curve_parts[degree][-1, 1]:.4f}")
     print("  lambda    train   bias^2   variance  risk")
     for r in ridge_rows:
         print("{:8.0e}  {:.4f}  {:.5f}  {:.4f}   {:.4f}".format(*r))

@@ -126,6 +126,8 @@ if __name__ == "__main__":
         VALUES[f"same_time_winner_{n}"] = "GD" if gd_same_time < mb else "MBGD"
         VALUES[f"ms_gd_update_{n}"] = ms_update
         VALUES[f"ms_mbgd_update_{n}"] = ms_mb_update
+        VALUES[f"ms_ratio_gd_mbgd_{n}"] = ms_update / ms_mb_update   # time of a GD update / time of an MBGD update
+        VALUES[f"n_over_batch_{n}"] = n / BATCH                      # samples of a GD update / of an MBGD update
     TABLES = {"same_epochs": {"columns": ["N", "updates_per_epoch", "updates", "mbgd", "gd_epochs", "gd_updates"],
                               "rows": rows},
               "same_time": {"columns": ["N", "ms_mbgd_update", "ms_gd_update", "gd_updates_in_mbgd_time",

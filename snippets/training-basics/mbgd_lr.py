@@ -8,7 +8,7 @@ then every (B, lr) of a grid is run for the same number of epochs, and divergenc
 
 import matplotlib.pyplot as plt
 import numpy as np
-from mbgd_common import N, hessian, loss, make_data, optimum, train
+from mbgd_common import THETA0, N, hessian, loss, make_data, optimum, train
 
 BATCH_SIZES = (1, 8, 32, 128, N)
 EPOCHS = 20
@@ -17,6 +17,7 @@ RISE = 10.0          # "diverged": the final loss is non-finite or 10x above the
 TAIL = 5             # quality of a stable run: its mean loss over the last 5 epochs
 GD_CHECK_STEPS = 2000
 GD_CHECK = (0.99, 1.01)
+TYPICAL_EPOCHS = 10  # the typical growth rate of a run is averaged over the updates of 10 epochs
 
 # %% limit
 X, y = make_data()
@@ -59,23 +60,47 @@ for size in BATCH_SIZES:
     first = int(np.argmax(diverged))               # the smallest divergent lr of the grid
     with np.errstate(invalid="ignore", over="ignore"):
         tail = run.epoch_loss[-TAIL:].mean(axis=0)
+        median = np.median(run.epoch_loss[1:], axis=0) - loss_star   # the typical end-of-epoch excess loss
     usable = np.where(diverged, np.inf, tail)
     best = int(np.argmin(usable))
     sweep[size] = {"final": final, "tail": tail, "updates": EPOCHS * int(np.ceil(N / size)),
-                   "overflow": overflow, "diverged": diverged, "first": first,
+                   "overflow": overflow, "diverged": diverged, "first": first, "median": median,
+                   "epoch_loss": run.epoch_loss,
                    "stable": GRID[first - 1], "divergent": GRID[first],
                    "all_above_diverge": bool(diverged[first:].all()),
                    "predicted": mean_square_limit(size) / lr_max,
                    "best": GRID[best], "best_excess": float(usable.min() - loss_star)}
     sweep[size]["best_times_updates"] = sweep[size]["best"] * sweep[size]["updates"]
 
-# GD run with the best lr of B = 1: what fraction of the initial excess loss is left after the epochs
-gd_at_best_1 = float((sweep[N]["tail"][list(GRID).index(sweep[1]["best"])] - loss_star)
-                     / (loss(np.array([-2.0, -3.0]), X, y) - loss_star))
+# GD run with the best lr of B = 1: what fraction of the initial excess loss is left after the last epoch
+initial_excess = float(loss(THETA0, X, y) - loss_star)
+gd_at_best_1 = float((sweep[N]["final"][list(GRID).index(sweep[1]["best"])] - loss_star) / initial_excess)
 
 # full-batch GD just below and just above 2 / lambda_max, for many steps
 gd_check = {f: float(train(X, y, N, f * lr_max, GD_CHECK_STEPS).epoch_loss[-1, 0] - loss_star) for f in GD_CHECK}
-initial_excess = float(loss(np.array([-2.0, -3.0]), X, y) - loss_star)
+
+
+# %% typical
+def typical_growth(size: int, lrs: np.ndarray, epochs: int = TYPICAL_EPOCHS, seed: int = 1) -> np.ndarray:
+    """Mean of log(||e_t+1|| / ||e_t||) per update, e_t+1 = (I - lr H_B) e_t: theta_t - theta* without the data
+    noise, on the batches train() draws with the same seed. Below 0, a typical run shrinks toward theta*."""
+    rng = np.random.default_rng(seed)
+    e = np.tile(np.array([1.0, 1.0]) / np.sqrt(2.0), (len(lrs), 1))
+    total, steps = np.zeros(len(lrs)), 0
+    for _ in range(epochs):
+        order = rng.permutation(N)
+        for start in range(0, N, size):
+            idx = order[start:start + size]
+            e = e - lrs[:, None] * (e @ (2.0 * X[idx].T @ X[idx] / len(idx)))   # H_B is symmetric
+            norm = np.linalg.norm(e, axis=1)
+            total, e, steps = total + np.log(norm), e / norm[:, None], steps + 1   # add log growth, rescale
+    return total / steps
+
+
+for size in BATCH_SIZES:
+    sweep[size]["growth"] = typical_growth(size, lrs)
+    first_growing = int(np.argmax(sweep[size]["growth"] > 0))   # the smallest lr of the grid where it grows
+    sweep[size]["typical"], sweep[size]["typical_below"] = GRID[first_growing], GRID[first_growing - 1]
 
 # %% report
 if __name__ == "__main__":
@@ -84,7 +109,8 @@ if __name__ == "__main__":
         print(f"GD, lr = {f} x 2/lambda_max, {GD_CHECK_STEPS} steps: L - L* = {excess:.3g}")
     for size, s in sweep.items():
         print(f"B={size:5d}: mean-square limit {s['predicted']:.3f}, stable up to {s['stable']:.3f}, diverges from "
-              f"{s['divergent']:.3f} (x 2/lambda_max); best lr {s['best']:.4f}")
+              f"{s['divergent']:.3f} (x 2/lambda_max); best lr {s['best']:.4f}; a typical run (no noise) shrinks up "
+              f"to {s['typical_below']:.3f} and grows from {s['typical']:.3f}")
     fig, ax = plt.subplots(figsize=(7, 4.2), num="lr_sweep")
     top = 1e3
     for i, (size, s) in enumerate(sweep.items()):
@@ -126,5 +152,9 @@ if __name__ == "__main__":
     VALUES["b_min"], VALUES["b_ref"], VALUES["b_max_small"] = BATCH_SIZES[0], 32, BATCH_SIZES[-2]
     VALUES["sizes_list"] = ", ".join(str(b) for b in BATCH_SIZES[:-1]) + ", N"
     VALUES["gd_at_best_1"] = gd_at_best_1
+    VALUES["typical_epochs"] = TYPICAL_EPOCHS
+    VALUES["typical_1"], VALUES["typical_below_1"] = sweep[1]["typical"], sweep[1]["typical_below"]
+    VALUES["median_stable_1"] = float(sweep[1]["median"][sweep[1]["first"] - 1])
+    VALUES["median_typical_below_1"] = float(sweep[1]["median"][list(GRID).index(sweep[1]["typical_below"])])
     VALUES["best_times_updates_min"] = min(s["best_times_updates"] for s in sweep.values())
     VALUES["best_times_updates_max"] = max(s["best_times_updates"] for s in sweep.values())

@@ -13,9 +13,12 @@ from mbgd_common import THETA0, N, make_data, optimum
 
 BATCH_SIZES = (1, 8, 32, 128, N)
 DRAWS = 4000
-SCORE_MEAN, SCORE_SD, SCORE_MAX = 24.0, 3.0, 30.0  # synthetic exam scores out of 30 (assumed spread)
-SEED_B32_GAP = 2.0   # the seed's example: a 32-student mean of 22 against a school mean of 24
-SEED_B1_GAP = 6.0    # ... and a single student's 18 (or 29)
+# the seed's analogy: a school's mean exam score is 24; all of this year's students give about 24.5,
+# 32 students chosen at random about 22, a single student 18 or 29
+SEED_SCHOOL_MEAN, SEED_ALL_MEAN, SEED_BATCH, SEED_B32_MEAN, SEED_B1_LOW, SEED_B1_HIGH = 24.0, 24.5, 32, 22.0, 18.0, 29.0
+SEED_B32_GAP = SEED_SCHOOL_MEAN - SEED_B32_MEAN   # 2 points off with 32 students
+SEED_B1_GAP = SEED_SCHOOL_MEAN - SEED_B1_LOW      # 6 points off with one student
+SCORE_MEAN, SCORE_SD, SCORE_MAX = SEED_SCHOOL_MEAN, 3.0, 30.0  # synthetic exam scores out of 30 (assumed spread)
 
 # %% population
 X, y = make_data()
@@ -92,9 +95,12 @@ if __name__ == "__main__":
               "score_mean": float(scores.mean()), "score_sd": score_sd, "score_sd_assumed": SCORE_SD,
               "score_max": SCORE_MAX,
               "score_sd_b32": float(score_means_b32.std()),
+              "seed_school_mean": SEED_SCHOOL_MEAN, "seed_all_mean": SEED_ALL_MEAN,
+              "seed_all_gap": SEED_ALL_MEAN - SEED_SCHOOL_MEAN, "seed_batch": SEED_BATCH,
+              "seed_b32_mean": SEED_B32_MEAN, "seed_b1_low": SEED_B1_LOW, "seed_b1_high": SEED_B1_HIGH,
               "seed_b32_gap": SEED_B32_GAP, "seed_b1_gap": SEED_B1_GAP,
-              "seed_implied_ratio": SEED_B1_GAP / SEED_B32_GAP, "sqrt_32": np.sqrt(32),
-              "seed_b1_gap_over_sqrt32": SEED_B1_GAP / np.sqrt(32),
+              "seed_implied_ratio": SEED_B1_GAP / SEED_B32_GAP, "sqrt_32": np.sqrt(SEED_BATCH),
+              "seed_b1_gap_over_sqrt32": SEED_B1_GAP / np.sqrt(SEED_BATCH),
               "ratio_min": min(r[6] for r in rows[:-1]), "ratio_max": max(r[6] for r in rows[:-1]),
               "spread_b1": rows[0][2], "spread_b8": rows[1][2], "spread_b32": rows[2][2],
               "spread_b128": rows[-2][2], "plain_b128": rows[-2][4], "predicted_b128": rows[-2][5],

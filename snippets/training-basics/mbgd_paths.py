@@ -58,6 +58,13 @@ def batch_spread(run, epochs=TAIL_EPOCHS) -> float:
     return float(tail.std() / whole.mean())
 
 
+def whole_spread(run, epochs=TAIL_EPOCHS) -> float:
+    """The same over the last epochs, for the loss on the whole set at each update: sd / mean."""
+    per_epoch = len(run.batch_loss) // (len(run.epoch_loss) - 1)
+    whole = excess(run.path[-epochs * per_epoch - 1:-1, 0]) + loss_star
+    return float(whole.std() / whole.mean())
+
+
 def reported_epoch_loss(run) -> np.ndarray:
     """What a training loop usually prints: the mean of the batch losses seen during the epoch."""
     per_epoch = len(run.batch_loss) // (len(run.epoch_loss) - 1)
@@ -166,6 +173,7 @@ if __name__ == "__main__":
         "sqrt_lr_divisor": float(np.sqrt(LR_DIVISOR)),
         "dist_ratio_lr": tail_distance(sgd) / tail_distance(sgd_small_lr),
         "spread_mbgd": batch_spread(mb), "spread_sgd": batch_spread(sgd),
+        "whole_spread_mbgd": whole_spread(mb), "whole_spread_sgd": whole_spread(sgd),
         "gd_long_epochs": GD_LONG_EPOCHS, "excess_gd_long": float(gd_long.epoch_loss[-1, 0] - loss_star),
         "path_ratio": path_ratio, "first_step_angle": first_step_angle,
         "lambda_min": eigenvalues[0], "lambda_max": eigenvalues[-1], "condition": eigenvalues[-1] / eigenvalues[0],

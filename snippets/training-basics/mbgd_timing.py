@@ -90,6 +90,7 @@ if __name__ == "__main__":
               "us_per_sample_b32": ms[32] * 1000 / N, "us_per_sample_b256": ms[256] * 1000 / N,
               "sgd_over_b32": sgd_us / (ms[32] * 1000 / N),
               "neighbour_ratio_min": min(neighbours.values()), "neighbour_ratio_max": max(neighbours.values()),
+              "neighbour_dev_pct": max(abs(r - 1) for r in neighbours.values()) * 100,
               "powers_faster": sum(r < 1 for r in neighbours.values()), "powers": len(POWERS),
               "b16_over_b256": ms[16] / ms[256], "repeat_spread_pct": repeat_spread * 100,
               "ms_full": full_ms, "b32_over_full": ms[32] / full_ms}

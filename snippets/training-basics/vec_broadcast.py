@@ -57,6 +57,12 @@ with warnings.catch_warnings(record=True) as caught:
     torch_loss = torch.nn.functional.mse_loss(torch.from_numpy(pred), torch.from_numpy(y_col)).item()
 torch_warning = str(caught[0].message) if caught else "no warning"
 torch_warning_category = caught[0].category.__name__ if caught else "none"
+# in a training loop, Python's default warning filter shows it once: only the first call from a given line
+with warnings.catch_warnings(record=True) as caught_in_loop:
+    warnings.simplefilter("default")
+    for _ in range(STEPS):
+        torch.nn.functional.mse_loss(torch.from_numpy(pred), torch.from_numpy(y_col))
+torch_warnings_in_loop = len(caught_in_loop)
 
 
 # %% train
@@ -119,6 +125,7 @@ if __name__ == "__main__":
         "loss_wrong_formula_diff": abs(loss_wrong_formula - loss_wrong),
         "assert_message": assert_message, "gradient_shape": str(gradient_shape), "update_error": update_error,
         "torch_loss": torch_loss, "torch_warning": torch_warning, "torch_warning_category": torch_warning_category,
+        "torch_warnings_in_loop": torch_warnings_in_loop,
         "r2_ok": r2(w_ok), "r2_bug": r2(w_bug), "r2_fit": r2(w_fit), "mse_ok": mse_ok, "mse_bug": mse_bug,
         "intercept_bug": w_bug[0], "mean_y": y.mean(), "largest_feature_weight_bug": largest_feature_weight_bug,
         "block_shape": str(rows.shape), "features_shape": str(X[:, 1:].shape),

@@ -3,6 +3,7 @@
 import math
 import statistics
 import time
+from pathlib import Path
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -36,3 +37,26 @@ def power(n: int) -> str:
         return str(n)
     head = "" if mantissa == 1 else f"{mantissa}·"
     return f"{head}10{str(exponent).translate(SUPERSCRIPT)}"
+
+
+def cache_bytes():
+    """L2 and L3 sizes of CPU 0 as Linux reports them (None where it does not)."""
+    sizes = {}
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            level = int((index / "level").read_text())
+            text = (index / "size").read_text().strip()
+        except (OSError, ValueError):
+            continue
+        unit = {"K": 2**10, "M": 2**20, "G": 2**30}.get(text[-1], 1)
+        sizes[level] = int(text.rstrip("KMG")) * unit
+    return sizes.get(2), sizes.get(3)
+
+
+def where(nbytes, l2, l3):
+    """Which cache level ``nbytes`` fit in: "≤ L2", "≤ L3" or "> L3" ("?" when the sizes are unknown)."""
+    if l2 and nbytes <= l2:
+        return "≤ L2"
+    if l3 and nbytes <= l3:
+        return "≤ L3"
+    return "> L3" if l3 else "?"

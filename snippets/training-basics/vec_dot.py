@@ -5,14 +5,14 @@ beyond it from their measured cost per element (those cells start with "≈").
 """
 
 import math
+import os
 import sys
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
-from vec_common import median_seconds, power
+from vec_common import cache_bytes, median_seconds, power, where
 
 SIZES = (10**3, 10**4, 10**5, 10**6, 10**7)
 LOOP_MAX = 10**6  # the Python versions are timed up to here, extrapolated beyond
@@ -93,40 +93,18 @@ def copy_rate(n=None):
 
 
 # %% machine
-def cache_bytes():
-    """L2 and L3 sizes of CPU 0 as Linux reports them (None where it does not)."""
-    sizes = {}
-    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
-        try:
-            level = int((index / "level").read_text())
-            text = (index / "size").read_text().strip()
-        except (OSError, ValueError):
-            continue
-        unit = {"K": 2**10, "M": 2**20, "G": 2**30}.get(text[-1], 1)
-        sizes[level] = int(text.rstrip("KMG")) * unit
-    return sizes.get(2), sizes.get(3)
-
-
-def blas_kernel():
-    """The kernel family OpenBLAS chose for np.dot on this CPU, as threadpoolctl reports it."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return "?"
-    found = [i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"]
-    return found[0] if found and found[0] else "?"
+def blas_info():
+    """The kernel family OpenBLAS uses for np.dot in this process and its version, as threadpoolctl
+    reports them, and the OPENBLAS_CORETYPE variable of the environment (which forces a family)."""
+    from threadpoolctl import threadpool_info
+    found = [i for i in threadpool_info() if i.get("internal_api") == "openblas"]
+    info = found[0] if found else {}
+    return {"kernel": info.get("architecture") or "?", "version": info.get("version") or "?",
+            "coretype_env": os.environ.get("OPENBLAS_CORETYPE") or "—"}
 
 
 def cell(value, extrapolated, spec):
     return f"{EXTRAPOLATED}{value:{spec}}" if extrapolated else value
-
-
-def where(nbytes, l2, l3):
-    if l2 and nbytes <= l2:
-        return "≤ L2"
-    if l3 and nbytes <= l3:
-        return "≤ L3"
-    return "> L3" if l3 else "?"
 
 
 # %% report
@@ -135,7 +113,7 @@ if __name__ == "__main__":
     print(f"n = {n_check}: dot products")
     for name, value in results.items():
         print(f"  {name:>9}: {value:.10f}   relative error vs math.fsum: {relative_error[name]:.1e}")
-    print(f"seed's b.T on a 1-D array is the same array: {transpose_is_noop}")
+    print(f"seed's b.T on a 1-D array: same shape, same memory: {transpose_is_noop}")
 
     seconds, extrapolated = measure()
     rate_copy = copy_rate()
@@ -202,7 +180,8 @@ if __name__ == "__main__":
         "gbps_copy": rate_copy / 1e9, "dot_over_copy": np_rates[n_max] / (rate_copy / 1e9),
         "fastest_over_max": np_rates[fastest_n] / np_rates[n_max],
         "l2_mib": l2 / 2**20 if l2 else "?", "l3_mib": l3 / 2**20 if l3 else "?",
-        "blas_kernel": blas_kernel(),
+        **{f"blas_{k}": v for k, v in blas_info().items()},  # blas_kernel, blas_version, blas_coretype_env
+        "numpy_version": np.__version__,
         "t_np_min_ns": seconds["np.dot"][min(SIZES)] * 1e9,
         "t_np_max_ms": seconds["np.dot"][n_max] * 1e3, "t_torch_max_ms": seconds["torch.dot"][n_max] * 1e3,
         "ratio_for_np_min_n": ratio("for", "np.dot", min(SIZES)),
@@ -211,7 +190,7 @@ if __name__ == "__main__":
     }
     TIMINGS = ["times", "rates", "t_curve"] + [k for k in VALUES if k.startswith(
         ("t_", "ratio_", "ns_", "gbps_", "n_np_", "mb_np_", "dot_over_", "fastest_", "l2_", "l3_", "blas_",
-         "where_", "n_ratio_"))]
+         "where_", "n_ratio_", "numpy_"))]
     for name in TIMINGS:  # on stderr: the printed output must be the same on every run
         if name in VALUES:
             print(f"{name}: {VALUES[name]}", file=sys.stderr)

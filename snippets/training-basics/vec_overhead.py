@@ -1,6 +1,6 @@
 """Where the time of a Python loop goes, and when a vectorized call does NOT pay off.
 
-1. The cost per element of a dot product written eight ways, at n = ``N_LADDER``: from the seed's loop
+1. The cost per element of a dot product written nine ways, at n = ``N_LADDER``: from the seed's loop
    over NumPy arrays down to ``np.dot``.
 2. Tiny vectors, n = 1 ... 256: the time of one call, to find the n from which ``np.dot`` and
    ``torch.dot`` beat a Python loop (the fixed cost of a call dominates below it).
@@ -40,13 +40,14 @@ def generator_sum(a, b):
 
 
 def ladder_methods(a, b):
-    """(name, function, arguments): the same dot product, written eight ways."""
+    """(name, function, arguments): the same dot product, written nine ways."""
     a_list, b_list = a.tolist(), b.tolist()  # Python floats
     a_obj, b_obj = a.astype(object), b.astype(object)  # NumPy arrays of Python floats
     return [
         ("for a[i], ndarray", loop_index, (a, b)),
         ("sum, ndarray", generator_sum, (a, b)),
         ("np.dot(list, list)", np.dot, (a_list, b_list)),  # converts both lists on every call
+        ("for a[i], list", loop_index, (a_list, b_list)),  # the seed's loop, on lists
         ("for x, y, list", loop_zip, (a_list, b_list)),
         ("sum, list", generator_sum, (a_list, b_list)),
         ("np.dot, object", np.dot, (a_obj, b_obj)),  # a loop in C, but over Python float objects
@@ -99,7 +100,7 @@ def crossover(rows, fast, slow):
 # %% report
 if __name__ == "__main__":
     threadpool_limits(1)  # one BLAS thread, as in the build (which also sets OPENBLAS_NUM_THREADS=1)
-    print(f"n = {N_LADDER}: the eight versions give the same dot product up to "
+    print(f"n = {N_LADDER}: the nine versions give the same dot product up to "
           f"{ladder_spread_relative:.1e} (relative)")
     per_element = ladder()
     tiny = small()
@@ -113,11 +114,12 @@ if __name__ == "__main__":
     VALUES = {
         "n_ladder": power(N_LADDER), "n_small_min": min(SMALL), "n_small_max": max(SMALL),
         "ladder_spread_relative": ladder_spread_relative,
-        "ns_index": per_element["for a[i], ndarray"], "ns_zip": per_element["for x, y, list"],
+        "ns_index": per_element["for a[i], ndarray"], "ns_index_list": per_element["for a[i], list"],
+        "ns_zip": per_element["for x, y, list"],
         "ns_sum_list": per_element["sum, list"], "ns_dot_list": per_element["np.dot(list, list)"],
         "ns_object": per_element["np.dot, object"], "ns_temporary": per_element["(a * b).sum()"],
         "ns_np": base,
-        "index_over_zip": per_element["for a[i], ndarray"] / per_element["for x, y, list"],
+        "index_over_index_list": per_element["for a[i], ndarray"] / per_element["for a[i], list"],
         "dot_list_over_zip": per_element["np.dot(list, list)"] / per_element["for x, y, list"],
         "zip_over_object": per_element["for x, y, list"] / per_element["np.dot, object"],
         "object_over_np": per_element["np.dot, object"] / base,

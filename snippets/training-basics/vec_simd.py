@@ -9,13 +9,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-from vec_common import power
+from vec_common import cache_bytes, power, where
 
 # requested kernel family -> float64 values in one vector register of that CPU family
 KERNELS = {"Prescott": 2, "Haswell": 4, "SkylakeX": 8}  # SSE3 (128 bit), AVX2 (256), AVX-512 (512)
 SIZES = (3 * 10**4, 10**6, 10**7)  # both vectors: 0.48 MB, 16 MB, 160 MB
 REPEATS = 5
-SEED_PARALLEL = 1000  # the seed's picture: "the computer can do up to 1000 multiplications at once"
+SEED_PARALLEL = 1000  # the seed's analogy: "suppose the computer can do up to 1000 multiplications at once"
+FLAGS = {"sse2": 128, "avx2": 256, "avx512f": 512}  # instruction-set flag in /proc/cpuinfo -> register bits
+
+
+def cpu_flags(text=None):
+    """Which of FLAGS this CPU reports in /proc/cpuinfo (Linux), in the order of FLAGS."""
+    if text is None:
+        try:
+            text = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return []
+    found = set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            found.update(line.split(":", 1)[1].split())
+    return [flag for flag in FLAGS if flag in found]
+
 
 # %% child
 CHILD = r"""
@@ -59,6 +75,8 @@ if __name__ == "__main__":
     narrow, wide = runs["Prescott"]["ns"], runs["Haswell"]["ns"]
     widest = runs["SkylakeX"]["ns"]
     n_cache, n_l3, n_memory = SIZES
+    l2, l3 = cache_bytes()
+    flags = cpu_flags()
     VALUES = {
         "seed_parallel": SEED_PARALLEL,
         "bits_narrow": 64 * KERNELS["Prescott"], "bits_wide": 64 * KERNELS["Haswell"],
@@ -67,6 +85,8 @@ if __name__ == "__main__":
         "n_cache": power(n_cache), "n_l3": power(n_l3), "n_memory": power(n_memory),
         "mb_cache": 16 * n_cache / 1e6, "mb_l3": 16 * n_l3 / 1e6, "mb_memory": 16 * n_memory / 1e6,
         "same_result": str(len(checks) == 1),
+        "cpu_flags": " ".join(flags) or "?", "widest_register_bits": max((FLAGS[f] for f in flags), default="?"),
+        "where_cache": where(16 * n_cache, l2, l3), "where_memory": where(16 * n_memory, l2, l3),
         "ns_narrow_cache": narrow[n_cache], "ns_wide_cache": wide[n_cache], "ns_widest_cache": widest[n_cache],
         "ns_narrow_l3": narrow[n_l3], "ns_wide_l3": wide[n_l3], "ns_widest_l3": widest[n_l3],
         "ns_narrow_memory": narrow[n_memory], "ns_wide_memory": wide[n_memory],
@@ -78,6 +98,7 @@ if __name__ == "__main__":
         "auto_kernel": runs["auto"]["kernel"], "reported_narrow": runs["Prescott"]["kernel"],
         "reported_wide": runs["Haswell"]["kernel"], "reported_widest": runs["SkylakeX"]["kernel"],
     }
-    TIMINGS = ["simd"] + [k for k in VALUES if k.startswith(("ns_", "gain_", "auto_", "reported_"))]
+    TIMINGS = ["simd"] + [k for k in VALUES if k.startswith(("ns_", "gain_", "auto_", "reported_", "cpu_", "widest_",
+                                                             "where_"))]
     for name in TIMINGS:
         print(f"{name}: {VALUES.get(name, TABLES.get(name))}", file=sys.stderr)

@@ -87,6 +87,20 @@ def test_the_decomposition_adds_up_and_agrees_with_a_monte_carlo_test_error(dec)
     assert dec.sum_gap < 1e-10  # bias^2 + variance + noise = expected error, relative, every point and degree
     assert max(dec.mc_z) < 3 and dec.VALUES["mc_max_z"] == max(dec.mc_z)  # fresh noisy labels agree with R
     assert max(dec.mc_rel) < 0.05
+    # the standard error is that of the fresh labels alone: far below the spread of the error across sets
+    assert dec.mc[dec.DEGREES[-1]][1] < 0.1 * dec.parts[dec.DEGREES[-1]]["risk"].mean()
+
+
+def test_the_syntax_block_adds_up(common):
+    rng = np.random.default_rng(0)
+    pred, truth, sigma = rng.standard_normal((7, 5)), rng.standard_normal(5), 0.3
+    mean = pred.mean(axis=0)
+    variance = pred.var(axis=0, ddof=1)
+    bias2 = (mean - truth) ** 2 - variance / len(pred)
+    risk = ((pred - truth) ** 2).mean(axis=0) + sigma**2
+    assert np.allclose(risk, bias2 + variance + sigma**2)
+    d = common.decompose(pred, truth, sigma)
+    assert np.allclose(d["bias2"], bias2) and np.allclose(d["variance"], variance) and np.allclose(d["risk"], risk)
 
 
 def test_training_error_falls_and_variance_rises_at_every_degree(dec):
@@ -117,6 +131,8 @@ def test_the_seeds_spread_around_the_truth_is_bias2_plus_variance(dec):
     assert dec.around_gap < 1e-10
     first = dec.parts[1]
     assert first["around_truth"].mean() > 10 * first["variance"].mean()  # the line would be called high-variance
+    assert dec.VALUES["around_first"] > 10 * dec.VALUES["around_best"]  # ... far more than the best degree
+    assert dec.VALUES["around_best"] == pytest.approx(dec.parts[dec.best_degree]["around_truth"].mean())
     assert dec.VALUES["around_ratio_first"] == pytest.approx(first["around_truth"].mean() / first["variance"].mean())
 
 
@@ -131,6 +147,10 @@ def test_iid_x_makes_the_degree_15_variance_huge_and_driven_by_a_few_sets(dec):
     assert v["iid_variance"] > 1e4 * dec.variance[-1]
     assert v["iid_mean_error"] > 100 * v["iid_median_error"]
     assert v["iid_top_share"] > 50
+    assert v["iid_median_error"] > 100 * v["grid_median_error"]
+    # repeated on other groups of sets: i.i.d. x moves the variance by orders of magnitude, one x per interval not
+    assert v["iid_variance_max"] > 100 * v["iid_variance_min"] and v["iid_variance_min"] > 1e4 * v["grid_variance_max"]
+    assert v["grid_variance_max"] < 2 * v["grid_variance_min"]
 
 
 # ---- classification: three fits and the diagnosis table ----
@@ -177,6 +197,12 @@ def test_more_data_does_not_fix_bias_but_fixes_variance(rem, dec):
     assert d15_test[-1] < d1_test[-1]  # with enough data the big model wins
     assert rem.CURVE_DEGREES == (dec.DEGREES[0], dec.DEGREES[-1])
     assert rem.VALUES["n_ratio"] == rem.SIZES[-1] / rem.SIZES[0]
+    # what the extra data removes is variance: the line's bias^2 stays, the degree-15 variance falls
+    line, poly = rem.curve_parts[1], rem.curve_parts[15]
+    assert np.ptp(line[:, 0]) < 0.001 and np.all(line[:, 1] < 0.01)
+    assert np.all(np.diff(line[:, 1]) < 0) and np.all(np.diff(poly[:, 1]) < 0)
+    assert poly[0, 1] - poly[-1, 1] > 0.95 * (d15_test[0] - d15_test[-1])
+    assert rem.VALUES["d1_var_first"] == line[0, 1] and rem.VALUES["d15_var_last"] == poly[-1, 1]
 
 
 def test_the_floor_is_the_best_lines_bias_plus_noise(rem, common):
@@ -218,6 +244,27 @@ def test_the_test_error_peaks_at_p_equals_n_and_falls_again(dd):
     assert v["beats_classical"] == 0 and v["mean_at_10n"] > v["classical_mean"]  # not below the classical best here
     assert v["mean_at_n"] > 10 * v["median_at_n"]  # a few seeds pull the mean up
     assert dd.PS[dd.classical] == v["classical_p"] < dd.N
+    after = dd.ps > dd.N
+    assert np.all(np.diff(dd.mean[after]) < 0) and np.all(np.diff(dd.median[after]) < 0)  # falls at every p > n
+
+
+def test_the_peak_is_variance_from_a_few_ill_conditioned_seeds(dd):
+    v = dd.VALUES
+    assert v["var_at_n"] > 0.99 * (v["mean_at_n"] - v["noise"])  # the peak of the mean is variance
+    r = dd.smooth[:, dd.j_n]
+    assert np.sort(r)[-3:].sum() > 0.9 * r.sum()  # a few seeds make the mean
+    cond = []
+    for seed in range(dd.SEEDS):
+        x, _ = dd.training_sets(1, dd.N, seed=1000 + seed)
+        cond.append(np.linalg.cond(dd.fourier(x[0], dd.N, 1)))
+    assert set(np.argsort(r)[-2:]) == set(np.argsort(cond)[-2:])  # the worst seeds: the worst-conditioned matrices
+
+
+def test_at_10n_the_scaling_changes_the_bias_not_the_variance(dd):
+    v = dd.VALUES
+    assert v["var_at_10n"] > 10 * abs(v["bias2_at_10n"])  # a = 1: what is left above the noise is variance
+    assert v["flat_bias2_at_10n"] > 5 * v["flat_var_at_10n"]  # a = 0: mostly bias
+    assert 0.8 < v["flat_var_at_10n"] / v["var_at_10n"] < 1.25  # about the same variance
 
 
 def test_without_the_1_over_k_scaling_the_second_descent_does_not_last(dd):
@@ -226,7 +273,18 @@ def test_without_the_1_over_k_scaling_the_second_descent_does_not_last(dd):
     assert np.allclose(dd.smooth[:, under], dd.flat[:, under])  # below the threshold the scaling changes nothing
     assert v["flat_best_over"] < v["median_at_n"]  # it falls just after the peak
     assert v["flat_median_at_10n"] > v["flat_best_over"]  # then rises again
+    flat_median = np.median(dd.flat, axis=0)
+    k = int(np.argmin(np.where(dd.ps > dd.N, flat_median, np.inf)))
+    assert flat_median[k] == v["flat_best_over"] and np.all(np.diff(flat_median[k:]) > 0)  # at every p after
     assert v["flat_median_at_10n"] > 3 * v["median_at_10n"]
+
+
+def test_with_1_over_k_the_weight_norm_is_the_mean_squared_slope(dd):
+    x = np.linspace(-1, 1, 200_001)
+    w = np.random.default_rng(0).standard_normal(21)
+    g = dd.fourier(x, 21, 1) @ w
+    slope2 = np.trapezoid(np.gradient(g, x) ** 2, x)
+    assert slope2 / np.pi**2 == pytest.approx(np.sum(w[1:] ** 2), rel=1e-6)  # sum_k k^2 c_k^2 = int g'^2 / pi^2
 
 
 def test_lstsq_returns_the_minimum_norm_solution_past_the_threshold(dd):

@@ -246,3 +246,55 @@ def test_drop_last_with_shuffling_drops_different_samples_each_epoch():
         assert len(seen) == 1024
         dropped.append(set(range(1025)) - set(seen.tolist()))
     assert len({frozenset(d) for d in dropped}) > 1
+
+
+def test_the_mean_square_limit_is_the_spectral_radius_of_the_average_update(lr):
+    # B = 1: E[A (x) A] averaged directly over the N samples gives the radius the snippet computes
+    for factor in (0.3, lr.sweep[1]["predicted"], 0.8):
+        step = factor * lr.lr_max
+        A = np.eye(2)[None] - step * lr.S
+        direct = np.einsum("nij,nkl->ikjl", A, A).reshape(4, 4) / lr.N
+        assert np.max(np.abs(np.linalg.eigvals(direct))) == pytest.approx(lr.mean_square_radius(step, 1), rel=1e-9)
+    assert lr.mean_square_radius(lr.sweep[1]["predicted"] * lr.lr_max, 1) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_b1_outlives_the_mean_square_limit_but_not_the_typical_growth_limit(lr):
+    step = 2 ** (1 / 8)
+    for s in lr.sweep.values():
+        assert s["typical"] >= s["predicted"]                  # Jensen: the typical limit is never below it
+        assert s["typical_below"] * step == pytest.approx(s["typical"])
+    s = lr.sweep[1]
+    below = lr.GRID < s["typical"]
+    assert (s["growth"][below] < 0).all() and (s["growth"][~below] > 0).all()   # one sign change on the grid
+    assert s["predicted"] < s["stable"] < s["divergent"] < s["typical"]
+    overflow_from = lr.GRID[np.argmax(s["overflow"])]
+    assert overflow_from >= s["typical"]                        # inf / nan only where a typical run grows
+    assert np.isfinite(s["final"][below]).all()
+    # between the two limits the loss of the noisy run is not a steady rise: it peaks and falls back,
+    # and its level (median over the epochs) grows with the learning rate
+    band = np.where((lr.GRID >= s["stable"]) & (lr.GRID <= s["typical_below"]))[0]
+    assert len(band) >= 3
+    assert np.all(np.diff(s["median"][band]) > 0)
+    for i in band:
+        losses = s["epoch_loss"][1:, i] - lr.loss_star
+        assert np.max(losses[:-1] / np.minimum.accumulate(losses[::-1])[::-1][1:]) > 10   # a later epoch far lower
+
+
+def test_the_batch_loss_fluctuates_far_more_than_the_whole_set_loss(paths):
+    for name in (f"MBGD (B={paths.BATCH})", "SGD"):
+        run = paths.runs[name]
+        assert paths.batch_spread(run) > 5 * paths.whole_spread(run)
+    gd = paths.runs["GD"]
+    assert paths.batch_spread(gd) == pytest.approx(paths.whole_spread(gd))   # GD's batch is the whole set
+
+
+def test_at_equal_updates_mbgd_is_close_to_gd_only_at_the_largest_n(sizes):
+    big = sizes.results[sizes.SIZES[-1]]
+    assert big["gd_updates"] <= big["mbgd"] < 1.1 * big["gd_updates"]
+
+
+def test_the_seeds_exam_numbers_are_the_ones_quoted(noise):
+    assert noise.SCORE_MEAN == noise.SEED_SCHOOL_MEAN
+    assert noise.SEED_B1_GAP == noise.SEED_SCHOOL_MEAN - noise.SEED_B1_LOW
+    assert noise.SEED_B32_GAP == noise.SEED_SCHOOL_MEAN - noise.SEED_B32_MEAN
+    assert noise.SEED_B1_LOW < noise.SEED_B32_MEAN < noise.SEED_SCHOOL_MEAN < noise.SEED_ALL_MEAN < noise.SEED_B1_HIGH

@@ -98,9 +98,19 @@ def test_indexing_an_array_makes_a_new_object_a_list_hands_back_its_own():
     values = a.tolist()
     assert values[1] is values[1] and type(values[1]) is float  # the float the list already holds
 
-def test_the_eight_versions_of_the_ladder_give_the_same_number(overhead):
-    assert len(overhead.ladder_results) == 8
+def test_the_nine_versions_of_the_ladder_give_the_same_number(overhead):
+    assert len(overhead.ladder_results) == 9
     assert overhead.ladder_spread_relative < 1e-12
+
+
+def test_the_seeds_loop_is_timed_on_both_containers(overhead):
+    """"The same for loop on a list": the very same function, only the container changes."""
+    a = np.arange(3.0)
+    methods = {name: (f, args) for name, f, args in overhead.ladder_methods(a, a)}
+    f_array, args_array = methods["for a[i], ndarray"]
+    f_list, args_list = methods["for a[i], list"]
+    assert f_array is f_list is overhead.loop_index
+    assert isinstance(args_array[0], np.ndarray) and isinstance(args_list[0], list)
 
 
 def test_object_arrays_hold_python_floats(overhead):
@@ -133,6 +143,20 @@ def test_simd_kernels_and_their_register_widths(simd):
     assert set(result["ns"]) == {1000}
 
 
+def test_cpu_flags_are_read_from_cpuinfo(simd):
+    text = "processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma\n"
+    assert simd.cpu_flags(text) == ["sse2", "avx2"]  # no avx512f in this text
+    assert simd.cpu_flags("no flags line") == []
+    assert simd.FLAGS == {"sse2": 128, "avx2": 256, "avx512f": 512}
+    assert [bits // 64 for bits in simd.FLAGS.values()] == list(simd.KERNELS.values())  # 2, 4, 8 float64
+
+
+def test_blas_info_reports_kernel_version_and_environment(dot):
+    info = dot.blas_info()
+    assert set(info) == {"kernel", "version", "coretype_env"}
+    assert all(isinstance(v, str) and v for v in info.values())
+
+
 # --- syntax
 
 def test_the_syntax_section():
@@ -151,6 +175,16 @@ def test_the_syntax_section():
     y = np.ones((5, 1))
     assert all(v.shape == (5,) for v in (y.reshape(-1), y.ravel(), y[:, 0], y.squeeze(1)))
     assert np.broadcast_shapes((5, 1), (5,)) == (5, 5)
+
+
+def test_a_recurrence_with_a_ready_made_function():
+    # s_t = s_(t-1) + x_t: each step needs the previous one, yet np.cumsum computes it in one call
+    x = np.random.default_rng(0).random(100)
+    s, loop = 0.0, []
+    for v in x:
+        s += v
+        loop.append(s)
+    assert np.allclose(np.cumsum(x), loop)
 
 
 # --- (c) the gradient of linear regression
@@ -203,6 +237,11 @@ def test_pytorch_warns_but_returns_the_wrong_loss(broadcast):
     assert broadcast.torch_warning_category == "UserWarning"
     assert "broadcasting" in broadcast.torch_warning
     assert broadcast.torch_loss == pytest.approx(broadcast.loss_wrong, rel=1e-12)
+
+
+def test_in_a_loop_the_warning_is_shown_once(broadcast):
+    # Python's default filter: the first call from a given line only, then silence for every later step
+    assert broadcast.STEPS > 1 and broadcast.torch_warnings_in_loop == 1
 
 
 def test_the_hand_written_loss_trains_without_any_warning(broadcast):
