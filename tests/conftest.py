@@ -6,6 +6,7 @@ import importlib.util
 import shutil
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,21 @@ def load_snippet(relative: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def snippet_fixture(relative: str, warnings_are_errors: bool = False):
+    """A module-scoped fixture: ``snippets/<relative>`` loaded once for the test file that names it,
+    e.g. ``paths = snippet_fixture("training-basics/mbgd_paths.py")``. With ``warnings_are_errors``,
+    any warning while it runs fails the test (a warning would also show in the build log)."""
+
+    @pytest.fixture(scope="module")
+    def loaded():
+        with warnings.catch_warnings():
+            if warnings_are_errors:
+                warnings.simplefilter("error")
+            return load_snippet(relative)
+
+    return loaded
 
 
 def write(root: Path, relative: str, text: str) -> Path:

@@ -2,48 +2,22 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
-from conftest import load_snippet
+from conftest import snippet_fixture
 from numpy.polynomial import legendre
 
 
-def _load(name):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no ConvergenceWarning or any other warning in the build log
-        return load_snippet(f"training-basics/{name}")
+def _snippet(name: str):
+    return snippet_fixture(f"training-basics/{name}", warnings_are_errors=True)  # no ConvergenceWarning
 
 
-@pytest.fixture(scope="module")
-def common():
-    return _load("bv_common.py")
-
-
-@pytest.fixture(scope="module")
-def dec():
-    return _load("bv_decomposition.py")
-
-
-@pytest.fixture(scope="module")
-def fits():
-    return _load("bv_fits.py")
-
-
-@pytest.fixture(scope="module")
-def diag():
-    return _load("bv_diagnosis.py")
-
-
-@pytest.fixture(scope="module")
-def rem():
-    return _load("bv_remedies.py")
-
-
-@pytest.fixture(scope="module")
-def dd():
-    return _load("bv_double_descent.py")
+common = _snippet("bv_common.py")
+dec = _snippet("bv_decomposition.py")
+fits = _snippet("bv_fits.py")
+diag = _snippet("bv_diagnosis.py")
+rem = _snippet("bv_remedies.py")
+dd = _snippet("bv_double_descent.py")
 
 
 # ---- the setting the card describes ----

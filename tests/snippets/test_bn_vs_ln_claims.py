@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import pytest
 import torch
-from conftest import load_snippet
+from conftest import snippet_fixture
 from torch import nn
 
-
-@pytest.fixture(scope="module")
-def comparison():
-    return load_snippet("normalization/norm_comparison.py")
+comparison = snippet_fixture("normalization/norm_comparison.py")
 
 
-@pytest.fixture(scope="module")
-def transformer():
-    return load_snippet("normalization/bnln_transformer.py")
+transformer = snippet_fixture("normalization/bnln_transformer.py")
 
 
-@pytest.fixture(scope="module")
-def channels():
-    return load_snippet("normalization/bnln_channels.py")
+channels = snippet_fixture("normalization/bnln_channels.py")
 
 
-@pytest.fixture(scope="module")
-def profiled():
-    return load_snippet("normalization/norm_profile.py")
+profiled = snippet_fixture("normalization/norm_profile.py")
 
 
 # --- the comparison table: one token and one sample, in train() and in eval()

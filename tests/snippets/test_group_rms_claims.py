@@ -6,28 +6,19 @@ import inspect
 import math
 
 import pytest
-from conftest import load_snippet
+from conftest import load_snippet, snippet_fixture
 from torch import nn
 
-
-@pytest.fixture(scope="module")
-def gn():
-    return load_snippet("normalization/group_norm.py")
+gn = snippet_fixture("normalization/group_norm.py")
 
 
-@pytest.fixture(scope="module")
-def rms():
-    return load_snippet("normalization/rms_norm.py")
+rms = snippet_fixture("normalization/rms_norm.py")
 
 
-@pytest.fixture(scope="module")
-def inv():
-    return load_snippet("normalization/rms_invariance.py")
+inv = snippet_fixture("normalization/rms_invariance.py")
 
 
-@pytest.fixture(scope="module")
-def prof():
-    return load_snippet("normalization/norm_profile.py")
+prof = snippet_fixture("normalization/norm_profile.py")
 
 
 # --- Syntax: the signatures in the code block ---------------------------------------------------------

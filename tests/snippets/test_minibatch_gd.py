@@ -7,34 +7,23 @@ import math
 import numpy as np
 import pytest
 import torch
-from conftest import load_snippet
+from conftest import load_snippet, snippet_fixture
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-
-@pytest.fixture(scope="module")
-def paths():
-    return load_snippet("training-basics/mbgd_paths.py")
+paths = snippet_fixture("training-basics/mbgd_paths.py")
 
 
-@pytest.fixture(scope="module")
-def noise():
-    return load_snippet("training-basics/mbgd_noise.py")
+noise = snippet_fixture("training-basics/mbgd_noise.py")
 
 
-@pytest.fixture(scope="module")
-def loader():
-    return load_snippet("training-basics/mbgd_loader.py")
+loader = snippet_fixture("training-basics/mbgd_loader.py")
 
 
-@pytest.fixture(scope="module")
-def sizes():
-    return load_snippet("training-basics/mbgd_dataset_size.py")
+sizes = snippet_fixture("training-basics/mbgd_dataset_size.py")
 
 
-@pytest.fixture(scope="module")
-def lr():
-    return load_snippet("training-basics/mbgd_lr.py")
+lr = snippet_fixture("training-basics/mbgd_lr.py")
 
 
 # --- the common problem --------------------------------------------------------------------------

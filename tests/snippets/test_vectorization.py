@@ -7,37 +7,24 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import load_snippet
+from conftest import load_snippet, snippet_fixture
+
+dot = snippet_fixture("training-basics/vec_dot.py")
 
 
-@pytest.fixture(scope="module")
-def dot():
-    return load_snippet("training-basics/vec_dot.py")
+overhead = snippet_fixture("training-basics/vec_overhead.py")
 
 
-@pytest.fixture(scope="module")
-def overhead():
-    return load_snippet("training-basics/vec_overhead.py")
+simd = snippet_fixture("training-basics/vec_simd.py")
 
 
-@pytest.fixture(scope="module")
-def simd():
-    return load_snippet("training-basics/vec_simd.py")
+gradient = snippet_fixture("training-basics/vec_gradient.py")
 
 
-@pytest.fixture(scope="module")
-def gradient():
-    return load_snippet("training-basics/vec_gradient.py")
+broadcast = snippet_fixture("training-basics/vec_broadcast.py")
 
 
-@pytest.fixture(scope="module")
-def broadcast():
-    return load_snippet("training-basics/vec_broadcast.py")
-
-
-@pytest.fixture(scope="module")
-def memory():
-    return load_snippet("training-basics/vec_memory.py")
+memory = snippet_fixture("training-basics/vec_memory.py")
 
 
 # --- (a) the dot product four ways
