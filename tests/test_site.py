@@ -38,7 +38,8 @@ def test_card_has_code_outputs_tables_figures_and_math(site, lang):
 CARD_FIGURES = {"normalization/layer-norm": 5, "normalization/batch-norm": 3, "normalization/bn-vs-ln": 1,
                 "normalization/batch-norm-practice": 0,
                 "normalization/group-rms-norm": 1, "training-basics/vectorization": 1,
-                "training-basics/minibatch-gd": 5, "training-basics/bias-variance": 5}
+                "training-basics/minibatch-gd": 5, "training-basics/bias-variance": 5,
+                "training-basics/activations": 4, "training-basics/vanishing-exploding": 6}
 
 
 def article(site, card: str, lang: str) -> str:
@@ -159,6 +160,10 @@ def test_snippets_are_deterministic_when_run_again(real_site):
     ("vi", "training-basics/minibatch-gd", ["hạ gradient theo lô nhỏ", "kích thước lô"]),
     ("vi", "training-basics/vectorization", ["cơ chế lan truyền"]),
     ("vi", "training-basics/bias-variance", ["tập phát triển"]),
+    ("zh", "training-basics/activations", ["神经元死亡", "归一化指数函数", "误差反向传播"]),
+    ("zh", "training-basics/vanishing-exploding", ["梯度消失", "梯度爆炸", "误差反向传播"]),
+    ("vi", "training-basics/activations", ["nơ-ron chết", "hàm logistic"]),
+    ("vi", "training-basics/vanishing-exploding", ["tiêu biến gradient", "xén gradient", "mạng nơ-ron truy hồi"]),
 ])
 def test_search_finds_cards_by_the_textbooks_words(site, lang, card, words):
     """d2l-zh / d2l-vi words (glossary aliases) are in the card's entries; Chinese ones kept whole by jieba."""
