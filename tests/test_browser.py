@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -61,12 +62,17 @@ def search(page, base_url, path: str, query: str) -> tuple[list[str], list[str]]
 
 
 def _show_every_result(page) -> None:
-    """Material renders results ten at a time as the list scrolls: scroll until no more appear."""
-    count = -1
-    while page.locator(".md-search-result__item").count() != count:
-        count = page.locator(".md-search-result__item").count()
-        page.locator(".md-search-result__item").last.scroll_into_view_if_needed()
-        page.wait_for_timeout(200)
+    """Material renders results ten at a time as the list scrolls: scroll to the end of the list until it
+    holds as many results as its header announces ("13 tài liệu liên quan")."""
+    meta = page.locator(".md-search-result__meta").inner_text()
+    announced = int(match.group()) if (match := re.search(r"\d+", meta)) else 1
+    items = page.locator(".md-search-result__item")
+    for _ in range(100):  # a bounded wait: the assertions below say what is missing
+        if items.count() >= announced:
+            return
+        page.evaluate("(el => el.scrollTop = el.scrollHeight)(document.querySelector('.md-search__scrollwrap'))")
+        items.last.scroll_into_view_if_needed()
+        page.wait_for_timeout(100)
 
 
 def test_vietnamese_page_searches_only_vietnamese_pages(page, base_url):
