@@ -29,6 +29,7 @@ class Project:
     limits: Limits = Limits()
     workers: int = 2
     page_mb: float = 4.0  # a page's Markdown after injection (figures are inlined): DLCARDS_PAGE_MB
+    notebooks: bool = False  # each card also as an executed notebook page: mkdocs.yml extra.dlcards.notebooks
 
     @classmethod
     def load(cls, root: Path | str = ".") -> Project:
@@ -49,6 +50,7 @@ class Project:
             limits=Limits.from_environment(),
             workers=_workers(),
             page_mb=_positive_number("DLCARDS_PAGE_MB", cls.page_mb),
+            notebooks=_notebooks_setting(config, config_file),
         )
 
     def relative(self, path: Path) -> str:
@@ -57,6 +59,13 @@ class Project:
             return Path(path).resolve().relative_to(self.root).as_posix()
         except ValueError:
             return str(path)
+
+
+def _notebooks_setting(config: dict, path: Path) -> bool:
+    value = ((config.get("extra") or {}).get("dlcards") or {}).get("notebooks", False)
+    if not isinstance(value, bool):
+        raise BuildFailed([Problem(path, 1, f"extra.dlcards.notebooks must be true or false, not {value!r}")])
+    return value
 
 
 def _positive_number(name: str, default: float) -> float:

@@ -23,6 +23,7 @@ from scripts import data, pipeline, search_index
 from scripts.collect import Page, page_language, page_topic
 from scripts.config import Project
 from scripts.log import log
+from scripts.notebooks import pages as notebook_pages
 from scripts.problems import BuildFailed
 
 mkdocs_log = logging.getLogger("mkdocs.hooks.dlcards")
@@ -88,15 +89,49 @@ def on_nav(nav, config, files):
     return nav
 
 
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has made this language's file list
+def on_files(files, config):
+    """This language's notebook pages (see scripts/notebooks/pages.py for why they are added here)."""
+    prepared, project = _state["prepared"], _state["project"]
+    if project.notebooks and prepared is not None and (prepared.notebooks or prepared.notebook_failures):
+        language = getattr(config.plugins.get("i18n"), "current_language", project.default_language)
+        notebook_pages.add_files(files, config, language, prepared.pages, prepared.notebooks,
+                                 prepared.notebook_failures, project)
+    return files
+
+
 def on_page_markdown(markdown, page, config, files):
     project = _state["project"]
+    if hasattr(page.file, "notebook_card"):
+        page.meta["search"] = {"exclude": True}  # the card itself is what search finds
+        return markdown
     source = Path(page.file.abs_src_path)
     card = Page(path=source, lang=page_language(source, project), topic=page_topic(source, project))
     full_text = source.read_text(encoding="utf-8")
     first_line = full_text[: max(full_text.find(markdown), 0)].count("\n") + 1
     prepared = _state["prepared"]
     rendered, _ = prepared.render(card, markdown, first_line, prepared.context(project, _state["data"]))
+    if source in prepared.notebooks or source in prepared.notebook_failures:
+        rendered = _after_title(rendered, notebook_pages.card_links(card, project))
     return rendered  # its problems were reported by on_pre_build's validation
+
+
+def on_page_content(html, page, config, files):
+    """A notebook page's body: the notebook rendered by mkdocs-jupyter (made offline)."""
+    card = getattr(page.file, "notebook_card", None)
+    if card is None:
+        return html
+    prepared, project = _state["prepared"], _state["project"]
+    if card.path in prepared.notebook_failures:
+        return notebook_pages.error_page(card, prepared.notebook_failures[card.path], project)
+    return notebook_pages.render(prepared.notebooks[card.path], page.url, project)
+
+
+def _after_title(markdown: str, line: str) -> str:
+    """``line`` as its own paragraph right after the page's ``# title``."""
+    lines = markdown.split("\n")
+    title = next((i for i, text in enumerate(lines) if text.startswith("# ")), -1)
+    return "\n".join([*lines[: title + 1], "", line, "", *lines[title + 1:]])
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100), which writes the merged index last

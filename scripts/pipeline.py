@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import checks, data, engine, inject, source, store
+from scripts import checks, data, engine, inject, notebooks, source, store
 from scripts.collect import Page, collect, snippets_used
 from scripts.config import Project
 from scripts.i18n import missing_languages
@@ -35,6 +35,9 @@ class Prepared:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     rendered: dict[tuple, tuple[str, list[Problem]]] = field(default_factory=dict)
+    notebooks: dict = field(default_factory=dict)  # card page path -> executed notebook (when enabled)
+    notebook_failures: dict = field(default_factory=dict)  # card page path -> Problem
+    notebook_runs: int = 0
 
     def context(self, project: Project, site_data: data.SiteData | None) -> inject.Context:
         """What injection needs to render any page."""
@@ -163,6 +166,14 @@ def validate(prepared: Prepared, project: Project) -> list[Problem]:
     for page in prepared.pages:
         rendered, found = prepared.render(page, page.body, page.body_line, context)
         problems += found + _page_size_problem(page, rendered, project)
+    if project.notebooks:
+        start = time.perf_counter()
+        prepared.notebooks, prepared.notebook_failures, prepared.notebook_runs = notebooks.executed_notebooks(
+            prepared.pages, context)
+        problems += set(prepared.notebook_failures.values())
+        if prepared.notebook_runs:
+            log.info("%d notebook(s): %d notebook run(s) in %.1f s", len(prepared.notebooks),
+                     prepared.notebook_runs, time.perf_counter() - start)
     return sorted(set(problems))
 
 

@@ -46,7 +46,7 @@ def test_a_card_becomes_its_prose_and_its_snippets_in_first_use_order(tiny_site)
 def test_both_languages_share_one_run_that_prints_what_the_card_shows_and_is_cached(tiny_site):
     prepared, context = prepared_and_context(tiny_site)
     notebooks, problems, runs = executed_notebooks(prepared.pages, context)
-    assert problems == [] and runs == 1 and len(notebooks) == 2
+    assert problems == {} and runs == 1 and len(notebooks) == 2
     for notebook in notebooks.values():
         snippet = next(cell for cell in notebook.cells if role(cell) == "snippet")
         assert printed(snippet) == prepared.results["topic/demo.py"].stdout == "squares: [1, 4, 9, 16]\n"
@@ -72,10 +72,11 @@ def test_a_cell_that_fails_in_the_notebook_names_the_snippet_and_line(tiny_site)
     path = write(tiny_site, "snippets/topic/demo.py", failing)
     line = path.read_text(encoding="utf-8").splitlines().index('    raise RuntimeError("broken in the notebook")') + 1
     prepared, context = prepared_and_context(tiny_site)  # the build's own run passes
-    notebooks, problems, _ = executed_notebooks(prepared.pages, context)
-    assert notebooks == {} and len(problems) == 1
-    assert (problems[0].path, problems[0].line) == (path, line)
-    assert "card.vi.md" in problems[0].message and "RuntimeError: broken in the notebook" in problems[0].message
+    notebooks, failures, _ = executed_notebooks(prepared.pages, context)
+    assert notebooks == {} and len(failures) == 2 and len(set(failures.values())) == 1  # one run for both
+    problem = next(iter(failures.values()))
+    assert (problem.path, problem.line) == (path, line)
+    assert "card.vi.md" in problem.message and "RuntimeError: broken in the notebook" in problem.message
 
 
 def test_admonitions_become_a_bold_title_and_their_text():
@@ -87,7 +88,7 @@ def test_a_real_card_notebook_prints_exactly_what_its_card_shows(real_site):
     prepared, context = prepared_and_context(REPO)  # warm: real_site ran every snippet
     pages = [page for page in prepared.pages if page.slug == "group-rms-norm"]
     notebooks, problems, _ = executed_notebooks(pages, context)
-    assert problems == [] and len(notebooks) == 2
+    assert problems == {} and len(notebooks) == 2
     for notebook in notebooks.values():
         cells = [cell for cell in notebook.cells if role(cell) == "snippet"]
         assert cells
@@ -96,3 +97,66 @@ def test_a_real_card_notebook_prints_exactly_what_its_card_shows(real_site):
             if not result.timings:
                 assert printed(cell) == result.stdout, result.snippet
             assert len([o for o in cell.outputs if "image/svg+xml" in o.get("data", {})]) == len(result.figures)
+
+
+def test_a_reader_downloads_a_notebook_and_runs_it_clean_in_a_fresh_kernel(real_site, tmp_path):
+    """What a reader does: take the .ipynb from the built site, clear it, run it top to bottom with
+    nbclient in an empty folder; no cell fails and every snippet prints what its card shows."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    downloaded = nbformat.read(real_site / "zh/normalization/group-rms-norm/notebook/group-rms-norm.zh.ipynb", 4)
+    for cell in downloaded.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    NotebookClient(downloaded, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}},
+                   extra_arguments=["--IPKernelApp.log_level=ERROR"]).execute()
+    prepared, _ = prepared_and_context(REPO)
+    snippets = [cell for cell in downloaded.cells if role(cell) == "snippet"]
+    assert snippets
+    for cell in snippets:
+        assert not [o for o in cell.outputs if o.output_type == "error"]
+        result = prepared.results[cell.metadata["dlcards"]["snippet"]]
+        if not result.timings:
+            assert printed(cell) == result.stdout, result.snippet
+
+
+NOTEBOOK_ONLY_FAILURE = '\nimport sys\n\nif "ipykernel" in sys.modules:  # only in a notebook\n' \
+                        '    raise RuntimeError("broken <b>in</b> the notebook")\n'
+
+
+def test_a_failing_notebook_stops_the_build_with_file_and_line_and_serve_shows_it_on_its_page(tiny_site, tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    from test_robust_build import _get, wait_for
+
+    from scripts import build
+
+    with (tiny_site / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("extra:\n  dlcards:\n    notebooks: true\n")
+    path = write(tiny_site, "snippets/topic/demo.py", DEMO_SNIPPET + NOTEBOOK_ONLY_FAILURE)
+    raising = '    raise RuntimeError("broken <b>in</b> the notebook")'
+    line = path.read_text(encoding="utf-8").splitlines().index(raising) + 1
+    assert build.main(["build", "--root", str(tiny_site), "--site-dir", str(tmp_path / "out")]) != 0
+    assert not (tmp_path / "out").exists()  # nothing half-built
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "scripts.build", "serve", "--root", str(tiny_site),
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=(tmp_path / "serve.log").open("w"), env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        vi, zh = (f"http://127.0.0.1:{port}/{prefix}topic/card/notebook/" for prefix in ("", "zh/"))
+        wait_for(lambda: "Sổ tay của thẻ này chạy lỗi" in _get(vi), "the notebook's error box", patience=120)
+        page = _get(vi)
+        assert f"snippets/topic/demo.py:{line}:" in page and "&lt;b&gt;in&lt;/b&gt;" in page and "<b>in</b>" not in page
+        assert "本卡片的笔记本运行出错" in _get(zh)
+        assert 'href="notebook/"' in _get(f"http://127.0.0.1:{port}/topic/card/")
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    assert f"demo.py:{line}" in (tmp_path / "serve.log").read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import nbformat
 import pytest
 from conftest import REPO
 
@@ -80,13 +81,76 @@ def test_language_switcher_leads_to_the_same_card(site):
     assert re.search(rf'href="(\.\./\.\./\.\./|/){CARD}/"', page(site, "zh"))
 
 
+EXTERNAL = re.compile(r"(?:https?:)?//(?!www\.w3\.org/)[\w-]+(?:\.[\w-]+)+")  # an SVG namespace loads nothing
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)")
+
+
 def test_site_loads_nothing_from_outside(site):
+    """Attributes, inline script bodies (where a CDN loader hides) and CSS ``url()``/``@import``."""
     for html_file in site.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
         for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', text):
             assert not re.match(r"(https?:)?//", url), f"{html_file}: loads {url}"
+        for body in INLINE_SCRIPT.findall(text):
+            assert not EXTERNAL.search(body), f"{html_file}: an inline script names {EXTERNAL.search(body).group()}"
+        for css in re.findall(r"<style[^>]*>(.*?)</style>", text, re.S):
+            assert not _outside_urls(css), f"{html_file}: inline CSS loads {_outside_urls(css)}"
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
+    for css_file in site.rglob("*.css"):
+        assert not _outside_urls(css_file.read_text(encoding="utf-8", errors="replace")), css_file
     assert (site / "assets/vendor/katex/katex.min.js").is_file()
+
+
+def _outside_urls(css: str) -> list[str]:
+    return [url for pair in CSS_URL.findall(css) for url in pair if re.match(r"\s*(https?:)?//", url)]
+
+
+def test_the_offline_checks_catch_what_mkdocs_jupyter_would_load():
+    """mkdocs-jupyter's own output points MathJax at a CDN inside an inline script: the check sees it."""
+    page = '<script type="text/x-mathjax-config">init()</script><script>s.src = "https://cdnjs.example.org/x.js"</script>'
+    assert [EXTERNAL.search(body).group() for body in INLINE_SCRIPT.findall(page) if EXTERNAL.search(body)] \
+        == ["https://cdnjs.example.org"]
+    assert _outside_urls('@font-face { src: url("https://fonts.example.org/a.woff2") }') == \
+        ["https://fonts.example.org/a.woff2"]
+    assert _outside_urls("a { background: url(data:image/png;base64,AAA) } b { c: url('../x.svg') }") == []
+
+
+NOTEBOOK = "training-basics/activations/notebook"
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+@pytest.mark.parametrize("card", CARD_FIGURES)
+def test_every_card_has_a_rendered_notebook_page_and_an_executed_ipynb(site, card, lang):
+    prefix = "" if lang == "vi" else f"{lang}/"
+    folder = site / prefix / card / "notebook"
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}"' in html
+    assert '"cell_type"' not in html and "jupyter-wrapper" in html  # rendered, not raw JSON (static-i18n #198)
+    assert html.count("jp-CodeCell") >= 2 and "jp-OutputArea-output" in html
+    assert html.count("image/svg+xml") + html.count("<svg") >= CARD_FIGURES[card]  # the run's own figures
+    assert "<style" not in html and "assets/stylesheets/notebook.css" in html  # mkdocs-jupyter's CSS, served once
+    slug = card.split("/")[1]
+    notebook = nbformat.read(folder / f"{slug}.{lang}.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code) and notebook.metadata["dlcards"]["lang"] == lang
+    card_html = (site / prefix / card / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebook/"' in card_html and f'href="notebook/{slug}.{lang}.ipynb" download' in card_html
+
+
+def test_notebook_pages_switch_language_to_the_same_notebook_and_stay_out_of_search_and_navigation(site):
+    vi = (site / NOTEBOOK / "index.html").read_text(encoding="utf-8")
+    zh = (site / "zh" / NOTEBOOK / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'href="(\.\./)+zh/{NOTEBOOK}/" hreflang="zh"', vi)
+    assert re.search(rf'href="(\.\./)+{NOTEBOOK}/" hreflang="vi"', zh)
+    assert "Mở dạng sổ tay" in (site / "training-basics/activations/index.html").read_text(encoding="utf-8")
+    assert "以 Jupyter 笔记本打开" in (site / "zh/training-basics/activations/index.html").read_text(encoding="utf-8")
+    for lang in ("vi", "zh"):
+        index = json.loads((site / f"search/search_index.{lang}.json").read_text(encoding="utf-8"))
+        assert not [doc for doc in index["docs"] if "/notebook/" in doc["location"]]
+    primary = vi[vi.index('md-nav--primary'):]
+    assert "notebook" not in primary[: primary.index("</nav>")]  # not in the navigation
 
 
 def test_one_search_index_per_language(site):

@@ -26,7 +26,7 @@ def main(slugs: list[str]) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)
     print(f"{len(notebooks)} notebook(s), {runs} execution(s), in {time.perf_counter() - start:.1f} s -> {out}/")
-    for problem in problems:
+    for problem in sorted(set(problems.values())):
         print(f"{project.relative(problem.path)}:{problem.line}: {problem.message}")
     return 1 if problems else 0
 

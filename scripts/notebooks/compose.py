@@ -35,7 +35,8 @@ torch.set_num_threads(1)
 def compose(page: Page, context: inject.Context) -> nbformat.NotebookNode:
     """The notebook of one card in its language (``context`` holds the build's results)."""
     project = context.project
-    cells = [new_markdown_cell(message(page.lang, "notebook_intro").format(card=page.path.name)),
+    cells = [new_markdown_cell(f"# {page.title}"),
+             new_markdown_cell(message(page.lang, "notebook_intro").format(card=page.path.name)),
              new_code_cell(SETUP, metadata={"dlcards": {"role": "setup"}})]
     blocks = {ref.line: ref for ref in page.references if ref.is_block}
     results_used = {ref.snippet for ref in page.references if ref.kind != "code"}  # the others are only shown
@@ -45,6 +46,9 @@ def compose(page: Page, context: inject.Context) -> nbformat.NotebookNode:
     written: set[str] = set()
     for number, line in enumerate(page.body.split("\n"), start=page.body_line):
         ref = blocks.get(number)
+        if ref is None and line.startswith("# "):
+            prose.append("")  # the title is the first cell
+            continue
         if ref is None or ref.kind == "catalog" or (ref.kind == "table" and ref.snippet in shown):
             prose.append("" if ref is not None and ref.kind == "catalog" else line)
             continue
@@ -55,6 +59,8 @@ def compose(page: Page, context: inject.Context) -> nbformat.NotebookNode:
             prose, prose_line = [], number
         prose.append("" if ref.kind in SHOWN_BY_RUNNING else line)
     cells += _markdown(prose, prose_line, page, context)
+    for index, cell in enumerate(cells):
+        cell.id = f"cell-{index + 1}"  # not nbformat's random ids: two builds give the same file
     notebook = new_notebook(cells=cells)
     notebook.metadata.update({
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},

@@ -22,8 +22,8 @@ from scripts.problems import Problem
 
 
 def executed_notebooks(pages: list[Page], context: inject.Context, workers: int = 2,
-                       ) -> tuple[dict[Path, nbformat.NotebookNode], list[Problem], int]:
-    """(card page -> its executed notebook, problems, how many runs were needed)."""
+                       ) -> tuple[dict[Path, nbformat.NotebookNode], dict[Path, Problem], int]:
+    """(card page -> its executed notebook, card page -> why its notebook failed, runs needed)."""
     project = context.project
     composed = {page.path: compose(page, context) for page in pages if page.is_card}
     runs: dict[str, tuple[Path, nbformat.NotebookNode]] = {}
@@ -32,23 +32,26 @@ def executed_notebooks(pages: list[Page], context: inject.Context, workers: int 
         if key not in runs and store.load(key, project) is None:
             runs[key] = (path, notebook)
 
-    def run(item: tuple[str, tuple[Path, nbformat.NotebookNode]]) -> Problem | None:
+    def run(item: tuple[str, tuple[Path, nbformat.NotebookNode]]) -> tuple[str, Problem | None]:
         key, (path, notebook) = item
         try:
             store.save(key, execute(copy.deepcopy(notebook), path, project.snippets_dir, project.limits.timeout),
                        project)
         except NotebookFailed as failure:
-            return failure.problem
-        return None
+            return key, failure.problem
+        return key, None
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        problems = [problem for problem in pool.map(run, runs.items()) if problem]
-    notebooks = {}
+        failed = {key: problem for key, problem in pool.map(run, runs.items()) if problem}
+    notebooks, failures = {}, {}
     for path, notebook in composed.items():
-        executed = store.load(store.code_key(notebook), project)
+        key = store.code_key(notebook)
+        executed = None if key in failed else store.load(key, project)
         if executed is not None:
             notebooks[path] = with_outputs(notebook, executed)
-    return notebooks, problems, len(runs)
+        elif key in failed:
+            failures[path] = failed[key]
+    return notebooks, failures, len(runs)
 
 
 def with_outputs(notebook: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
