@@ -3,7 +3,8 @@
 Languages come from the i18n plugin's ``languages`` list; the pipeline's own settings are
 constants, overridable from the environment: DLCARDS_WORKERS (parallel snippet runs, default:
 the number of cores), DLCARDS_CACHE_DIR, DLCARDS_PAGE_MB (the largest a page may grow with its
-results injected), and the limits of one run in ``engine/limits.py`` (DLCARDS_TIMEOUT, ...).
+results injected), DLCARDS_NOTEBOOKS (0 or 1: the notebook pages off or on, over mkdocs.yml), and
+the limits of one run in ``engine/limits.py`` (DLCARDS_TIMEOUT, ...).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ class Project:
 
 
 def _notebooks_setting(config: dict, path: Path) -> bool:
+    """``extra.dlcards.notebooks`` in mkdocs.yml; DLCARDS_NOTEBOOKS=0 or 1 overrides it (make bench)."""
+    override = os.environ.get("DLCARDS_NOTEBOOKS", "")
+    if override in ("0", "1"):
+        return override == "1"
     value = ((config.get("extra") or {}).get("dlcards") or {}).get("notebooks", False)
     if not isinstance(value, bool):
         raise BuildFailed([Problem(path, 1, f"extra.dlcards.notebooks must be true or false, not {value!r}")])

@@ -28,6 +28,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "list_separator": ", ",
         "open_notebook": "Mở dạng sổ tay Jupyter",
         "notebook_failed": "Sổ tay của thẻ này chạy lỗi. Chi tiết cho tác giả:",
+        "notebook_running": "Sổ tay đang chạy lại với mã vừa sửa; trang sẽ tự tải lại khi xong.",
         "download_notebook": "Tải tệp .ipynb",
         "notebook_intro": "*Sổ tay này được sinh tự động từ thẻ `{card}`: mỗi ô mã là nguyên một tệp trong "
                           "`snippets/`, theo thứ tự thẻ dùng chúng. Chạy từ trên xuống dưới; ô đầu tiên đặt một "
@@ -52,6 +53,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "list_separator": "、",
         "open_notebook": "以 Jupyter 笔记本打开",
         "notebook_failed": "本卡片的笔记本运行出错。给作者的详细信息：",
+        "notebook_running": "笔记本正在用刚修改的代码重新运行；运行结束后页面会自动刷新。",
         "download_notebook": "下载 .ipynb 文件",
         "notebook_intro": "*本笔记本由卡片 `{card}` 自动生成：每个代码单元格就是 `snippets/` 中的一个完整文件，"
                           "按卡片使用它们的顺序排列。请从上到下运行；第一个单元格与构建时一样只用一个计算线程，"

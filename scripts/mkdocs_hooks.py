@@ -23,6 +23,7 @@ from scripts import data, pipeline, search_index
 from scripts.collect import Page, page_language, page_topic
 from scripts.config import Project
 from scripts.log import log
+from scripts.notebooks import background
 from scripts.notebooks import pages as notebook_pages
 from scripts.problems import BuildFailed
 
@@ -37,7 +38,11 @@ def on_startup(command, dirty):
 def on_config(config):
     project = Project.load(Path(config.config_file_path).parent)
     _state["project"] = project
-    for folder in (project.snippets_dir, project.root / "data"):  # `serve` rebuilds when they change
+    watched = [project.snippets_dir, project.root / "data"]  # `serve` rebuilds when they change
+    if project.notebooks:  # ... and when notebooks that ran in the background are ready
+        watched.append(background.stamp_folder(project))
+        watched[-1].mkdir(parents=True, exist_ok=True)
+    for folder in watched:
         if folder.is_dir() and str(folder) not in map(str, config.watch):
             config.watch.append(str(folder))
 
@@ -59,7 +64,7 @@ def on_pre_build(config):
     try:
         _state["data"] = data.load(project)
         search_index.teach_jieba(_state["data"])
-        problems = pipeline.validate(prepared, project)  # checks + every reference, all pages
+        problems = pipeline.validate(prepared, project, serving=_state["serving"])  # checks, references
     except BuildFailed as failure:  # data/*.yml itself is broken
         _state["data"] = None
         _report(failure.problems)
@@ -93,10 +98,10 @@ def on_nav(nav, config, files):
 def on_files(files, config):
     """This language's notebook pages (see scripts/notebooks/pages.py for why they are added here)."""
     prepared, project = _state["prepared"], _state["project"]
-    if project.notebooks and prepared is not None and (prepared.notebooks or prepared.notebook_failures):
+    if project.notebooks and prepared is not None:
         language = getattr(config.plugins.get("i18n"), "current_language", project.default_language)
         notebook_pages.add_files(files, config, language, prepared.pages, prepared.notebooks,
-                                 prepared.notebook_failures, project)
+                                 prepared.notebook_failures, prepared.notebook_running, project)
     return files
 
 
@@ -111,7 +116,7 @@ def on_page_markdown(markdown, page, config, files):
     first_line = full_text[: max(full_text.find(markdown), 0)].count("\n") + 1
     prepared = _state["prepared"]
     rendered, _ = prepared.render(card, markdown, first_line, prepared.context(project, _state["data"]))
-    if source in prepared.notebooks or source in prepared.notebook_failures:
+    if source in prepared.notebooks or source in prepared.notebook_failures or source in prepared.notebook_running:
         rendered = _after_title(rendered, notebook_pages.card_links(card, project))
     return rendered  # its problems were reported by on_pre_build's validation
 
@@ -124,6 +129,8 @@ def on_page_content(html, page, config, files):
     prepared, project = _state["prepared"], _state["project"]
     if card.path in prepared.notebook_failures:
         return notebook_pages.error_page(card, prepared.notebook_failures[card.path], project)
+    if card.path in prepared.notebook_running:
+        return notebook_pages.running_page(card)
     return notebook_pages.render(prepared.notebooks[card.path], page.url, project)
 
 

@@ -38,6 +38,7 @@ class Prepared:
     notebooks: dict = field(default_factory=dict)  # card page path -> executed notebook (when enabled)
     notebook_failures: dict = field(default_factory=dict)  # card page path -> Problem
     notebook_runs: int = 0
+    notebook_running: set = field(default_factory=set)  # under serve: card pages whose notebook is running
 
     def context(self, project: Project, site_data: data.SiteData | None) -> inject.Context:
         """What injection needs to render any page."""
@@ -157,8 +158,9 @@ def _snippet_problem(result: Result, project: Project) -> Problem:
     return Problem(path, error.line if error else 1, message)
 
 
-def validate(prepared: Prepared, project: Project) -> list[Problem]:
-    """Every problem of the site: collect, execution, and each reference rendered once."""
+def validate(prepared: Prepared, project: Project, serving: bool = False) -> list[Problem]:
+    """Every problem of the site: collect, execution, and each reference rendered once; and the
+    notebooks (``serving``: those missing run in the background, see notebooks/background.py)."""
     site_data = data.load(project)
     problems = list(prepared.problems)
     problems += checks.check_pages(prepared.pages, site_data, project)
@@ -166,7 +168,11 @@ def validate(prepared: Prepared, project: Project) -> list[Problem]:
     for page in prepared.pages:
         rendered, found = prepared.render(page, page.body, page.body_line, context)
         problems += found + _page_size_problem(page, rendered, project)
-    if project.notebooks:
+    if project.notebooks and serving:
+        prepared.notebooks, prepared.notebook_failures, prepared.notebook_running = \
+            notebooks.notebooks_while_serving(prepared.pages, context)
+        problems += set(prepared.notebook_failures.values())
+    elif project.notebooks:
         start = time.perf_counter()
         prepared.notebooks, prepared.notebook_failures, prepared.notebook_runs = notebooks.executed_notebooks(
             prepared.pages, context)

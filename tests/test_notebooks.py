@@ -125,7 +125,7 @@ NOTEBOOK_ONLY_FAILURE = '\nimport sys\n\nif "ipykernel" in sys.modules:  # only 
                         '    raise RuntimeError("broken <b>in</b> the notebook")\n'
 
 
-def test_a_failing_notebook_stops_the_build_with_file_and_line_and_serve_shows_it_on_its_page(tiny_site, tmp_path):
+def test_a_failing_notebook_stops_the_build_and_serve_shows_it_then_runs_the_fix_in_the_background(tiny_site, tmp_path):
     import os
     import signal
     import socket
@@ -156,6 +156,9 @@ def test_a_failing_notebook_stops_the_build_with_file_and_line_and_serve_shows_i
         assert f"snippets/topic/demo.py:{line}:" in page and "&lt;b&gt;in&lt;/b&gt;" in page and "<b>in</b>" not in page
         assert "本卡片的笔记本运行出错" in _get(zh)
         assert 'href="notebook/"' in _get(f"http://127.0.0.1:{port}/topic/card/")
+        path.write_text(DEMO_SNIPPET.lstrip("\n"), encoding="utf-8")  # fixed: the card at once, the notebook
+        wait_for(lambda: "squares: [1, 4, 9, 16]" in _get(vi), "the notebook run in the background", patience=120)
+        assert "jp-CodeCell" in _get(zh) and "Sổ tay của thẻ này chạy lỗi" not in _get(vi)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)

@@ -51,10 +51,11 @@ def download_name(card: Page) -> str:
 
 
 def add_files(files: Files, config, lang: str, cards: list[Page], notebooks: dict, failures: dict,
-              project: Project) -> None:
+              running: set, project: Project) -> None:
     """The notebook pages and ``.ipynb`` files of the language being built, and the stylesheet.
-    A notebook that failed (under ``make serve``) still has its page: it shows the error."""
-    for card in (card for card in cards if card.lang == lang and (card.path in notebooks or card.path in failures)):
+    A notebook that failed, or (under ``make serve``) is running, still has its page: it says so."""
+    for card in (card for card in cards
+                 if card.lang == lang and (card.path in notebooks or card.path in failures or card.path in running)):
         folder = notebook_folder(card, project)
         page = File.generated(config, f"{language_prefix(lang, project)}{folder}.md",
                               content=f"# {card.title}\n", inclusion=InclusionLevel.NOT_IN_NAV)
@@ -64,7 +65,7 @@ def add_files(files: Files, config, lang: str, cards: list[Page], notebooks: dic
         if card.path in notebooks:
             files.append(File.generated(config, f"{language_prefix(lang, project)}{folder}/{download_name(card)}",
                                         content=nbformat.writes(notebooks[card.path])))
-    if lang == project.default_language and notebooks:
+    if lang == project.default_language and (notebooks or failures or running):
         files.append(File.generated(config, STYLESHEET, content=_stylesheet(project)))
 
 
@@ -91,6 +92,12 @@ def error_page(card: Page, problem, project: Project) -> str:
     return (f'<h1>{html_escape(card.title)}</h1><div class="admonition failure">'
             f'<p class="admonition-title">{message(card.lang, "notebook_failed")}</p>'
             f'<pre><code>{detail}</code></pre></div>')
+
+
+def running_page(card: Page) -> str:
+    """Under ``make serve``, while the card's notebook runs again in the background."""
+    return (f'<h1>{html_escape(card.title)}</h1><div class="admonition info">'
+            f'<p class="admonition-title">{message(card.lang, "notebook_running")}</p></div>')
 
 
 def render(notebook: nbformat.NotebookNode, page_url: str, project: Project) -> str:

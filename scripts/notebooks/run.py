@@ -24,13 +24,29 @@ from scripts.problems import Problem
 def executed_notebooks(pages: list[Page], context: inject.Context, workers: int = 2,
                        ) -> tuple[dict[Path, nbformat.NotebookNode], dict[Path, Problem], int]:
     """(card page -> its executed notebook, card page -> why its notebook failed, runs needed)."""
-    project = context.project
-    composed = {page.path: compose(page, context) for page in pages if page.is_card}
+    composed = compose_all(pages, context)
+    runs = missing(composed, context.project)
+    failed = run_all(runs, context.project, workers)
+    notebooks, failures = assemble(composed, failed, context.project)
+    return notebooks, failures, len(runs)
+
+
+def compose_all(pages: list[Page], context: inject.Context) -> dict[Path, nbformat.NotebookNode]:
+    return {page.path: compose(page, context) for page in pages if page.is_card}
+
+
+def missing(composed: dict[Path, nbformat.NotebookNode], project) -> dict[str, tuple[Path, nbformat.NotebookNode]]:
+    """The runs the cache lacks: one per distinct set of code cells (a card's languages share it)."""
     runs: dict[str, tuple[Path, nbformat.NotebookNode]] = {}
     for path, notebook in composed.items():
         key = store.code_key(notebook)
         if key not in runs and store.load(key, project) is None:
             runs[key] = (path, notebook)
+    return runs
+
+
+def run_all(runs: dict[str, tuple[Path, nbformat.NotebookNode]], project, workers: int = 2) -> dict[str, Problem]:
+    """Execute and store each run, ``workers`` kernels at a time; the problems of those that failed."""
 
     def run(item: tuple[str, tuple[Path, nbformat.NotebookNode]]) -> tuple[str, Problem | None]:
         key, (path, notebook) = item
@@ -42,16 +58,20 @@ def executed_notebooks(pages: list[Page], context: inject.Context, workers: int 
         return key, None
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        failed = {key: problem for key, problem in pool.map(run, runs.items()) if problem}
+        return {key: problem for key, problem in pool.map(run, runs.items()) if problem}
+
+
+def assemble(composed: dict[Path, nbformat.NotebookNode], failed: dict[str, Problem], project,
+             ) -> tuple[dict[Path, nbformat.NotebookNode], dict[Path, Problem]]:
+    """Each page's notebook with the outputs of its (cached) run, or the problem of its run."""
     notebooks, failures = {}, {}
     for path, notebook in composed.items():
         key = store.code_key(notebook)
-        executed = None if key in failed else store.load(key, project)
-        if executed is not None:
-            notebooks[path] = with_outputs(notebook, executed)
-        elif key in failed:
+        if key in failed:
             failures[path] = failed[key]
-    return notebooks, failures, len(runs)
+        elif (executed := store.load(key, project)) is not None:
+            notebooks[path] = with_outputs(notebook, executed)
+    return notebooks, failures
 
 
 def with_outputs(notebook: nbformat.NotebookNode, executed: nbformat.NotebookNode) -> nbformat.NotebookNode:
