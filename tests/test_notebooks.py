@@ -126,13 +126,7 @@ NOTEBOOK_ONLY_FAILURE = '\nimport sys\n\nif "ipykernel" in sys.modules:  # only 
 
 
 def test_a_failing_notebook_stops_the_build_and_serve_shows_it_then_runs_the_fix_in_the_background(tiny_site, tmp_path):
-    import os
-    import signal
-    import socket
-    import subprocess
-    import sys
-
-    from test_robust_build import _get, wait_for
+    from test_robust_build import _get, serving, wait_for
 
     from scripts import build
 
@@ -143,13 +137,7 @@ def test_a_failing_notebook_stops_the_build_and_serve_shows_it_then_runs_the_fix
     line = path.read_text(encoding="utf-8").splitlines().index(raising) + 1
     assert build.main(["build", "--root", str(tiny_site), "--site-dir", str(tmp_path / "out")]) != 0
     assert not (tmp_path / "out").exists()  # nothing half-built
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "scripts.build", "serve", "--root", str(tiny_site),
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, stdout=subprocess.DEVNULL,
-                              stderr=(tmp_path / "serve.log").open("w"), env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    try:
+    with serving(tiny_site, tmp_path / "serve.log") as port:
         vi, zh = (f"http://127.0.0.1:{port}/{prefix}topic/card/notebook/" for prefix in ("", "zh/"))
         wait_for(lambda: "Sổ tay của thẻ này chạy lỗi" in _get(vi), "the notebook's error box", patience=120)
         page = _get(vi)
@@ -159,7 +147,4 @@ def test_a_failing_notebook_stops_the_build_and_serve_shows_it_then_runs_the_fix
         path.write_text(DEMO_SNIPPET.lstrip("\n"), encoding="utf-8")  # fixed: the card at once, the notebook
         wait_for(lambda: "squares: [1, 4, 9, 16]" in _get(vi), "the notebook run in the background", patience=120)
         assert "jp-CodeCell" in _get(zh) and "Sổ tay của thẻ này chạy lỗi" not in _get(vi)
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=60)
     assert f"demo.py:{line}" in (tmp_path / "serve.log").read_text()

@@ -6,6 +6,7 @@ is part of the story, and in this process otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -192,13 +193,7 @@ def test_serve_keeps_serving_a_failing_snippet_and_recovers_when_it_is_fixed(tin
     demo.write_text(bad)
     line = bad.splitlines().index("raise ValueError('bad <b>input</b>')") + 1
     write(tiny_site, "docs/other.vi.md", "# Trang khác\n\nVẫn ổn.\n")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "scripts.build", "serve", "--root", str(tiny_site),
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, stdout=subprocess.DEVNULL,
-                              stderr=(tmp_path / "serve.log").open("w"), env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    try:
+    with serving(tiny_site, tmp_path / "serve.log") as port:
         vi, zh = (f"http://127.0.0.1:{port}/{prefix}topic/card/" for prefix in ("", "zh/"))
         wait_for(lambda: "Đoạn mã chạy lỗi" in _get(vi), "the error box", patience=120)
         page = _get(vi)
@@ -208,11 +203,24 @@ def test_serve_keeps_serving_a_failing_snippet_and_recovers_when_it_is_fixed(tin
         demo.write_text(good)
         wait_for(lambda: "squares: [1, 4, 9, 16]" in _get(vi), "the fixed page", patience=120)
         assert "Đoạn mã chạy lỗi" not in _get(vi)
+    log = (tmp_path / "serve.log").read_text()
+    assert "card.vi.md" in log and "which failed" in log and "the server keeps serving" in log
+
+
+@contextlib.contextmanager
+def serving(root: Path, log: Path):
+    """``make serve`` of ``root`` on a free port (yielded), its log in ``log``; stopped with Ctrl-C."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "scripts.build", "serve", "--root", str(root),
+                               "--dev-addr", f"127.0.0.1:{port}"], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=log.open("w"), env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    try:
+        yield port
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=60)
-    log = (tmp_path / "serve.log").read_text()
-    assert "card.vi.md" in log and "which failed" in log and "the server keeps serving" in log
 
 
 def _get(url: str) -> str:
