@@ -16,6 +16,7 @@ SEED = 0
 DEPTH = 20          # hidden layers
 N_PIXELS = 64
 N_CLASSES = 10
+SMALL_STD = 0.01    # the "small random numbers" initialization, N(0, SMALL_STD²)
 
 
 def digits(dtype: torch.dtype = torch.float32, seed: int = SEED) -> tuple[torch.Tensor, torch.Tensor]:
@@ -35,7 +36,7 @@ def init_(linear: nn.Linear, name: str) -> None:
     if name == "PyTorch":          # left as nn.Linear made it: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
         return
     if name == "N(0, 0.01²)":      # "small random numbers"
-        nn.init.normal_(w, 0.0, 0.01)
+        nn.init.normal_(w, 0.0, SMALL_STD)
     elif name == "Xavier":         # Glorot & Bengio (2010): Var = 2 / (fan_in + fan_out)
         nn.init.xavier_normal_(w)
     elif name == "He":             # He et al. (2015): Var = 2 / fan_in
@@ -54,7 +55,7 @@ ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "ReLU": nn.ReLU}
 
 def gain(fan_in: int, fan_out: int, name: str) -> float:
     """c = fan_in * Var(w): the factor one layer multiplies E[x^2] by (see the card's derivation)."""
-    var = {"PyTorch": 1 / (3 * fan_in), "N(0, 0.01²)": 1e-4, "Xavier": 2 / (fan_in + fan_out),
+    var = {"PyTorch": 1 / (3 * fan_in), "N(0, 0.01²)": SMALL_STD**2, "Xavier": 2 / (fan_in + fan_out),
            "He": 2 / fan_in, "N(0, 1)": 1.0}[name]
     return fan_in * var
 

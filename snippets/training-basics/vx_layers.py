@@ -9,7 +9,7 @@ over k layers, next to the product of the largest derivatives alone. Nothing is 
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
-from vx_common import ACTIVATIONS, DEPTH, INITS, N_PIXELS, deep_mlp, digits, gain, geometric_factor
+from vx_common import ACTIVATIONS, DEPTH, INITS, N_PIXELS, SMALL_STD, deep_mlp, digits, gain, geometric_factor
 
 WIDTH = 256
 N_SAMPLES = 256        # images for the gradients and the activation statistics
@@ -121,6 +121,7 @@ def pick(activation: str, init: str, key: str):
 
 
 VALUES = {
+    "small_std": SMALL_STD, "small_var": SMALL_STD**2,
     "depth": DEPTH, "width": WIDTH, "n_samples": N_SAMPLES, "n_spectral": N_SPECTRAL, "power_steps": POWER_STEPS,
     "steps": DEPTH - 1, "quarter_20": quarter_20, "quarter_19": 0.25 ** (DEPTH - 1),
     "sigmoid_slope_max": sigmoid_slope_max,
