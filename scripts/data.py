@@ -32,7 +32,8 @@ class Term:
     names: dict[str, str]  # language -> term
     definitions: dict[str, str]  # language -> one-line definition
     abbr: str = ""
-    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language -> other names readers use
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # language or "en" -> other names readers use
+    card: str = ""  # "<topic>/<card>": the card that explains the term (search ranks it first for the term)
 
     def all_names(self, lang: str) -> tuple[str, ...]:
         """The term in ``lang``, then its aliases there (the textbooks' words, other spellings)."""
@@ -147,21 +148,24 @@ class _Reader:
             definitions = self._per_language(fields.get("definition"), path, line, f"term '{en}' definition")
             abbr = self._text(fields["abbr"], path, line, f"term '{en}' abbr") if "abbr" in fields else ""
             aliases = self._aliases(fields.get("aliases"), path, line, en)
-            unknown = set(fields) - {"en", "abbr", "definition", "aliases", *self.languages}
+            card = self._text(fields["card"], path, line, f"term '{en}' card") if "card" in fields else ""
+            unknown = set(fields) - {"en", "abbr", "card", "definition", "aliases", *self.languages}
             if unknown:
                 self.problems.append(Problem(path, line, f"term '{en}': unknown field(s) {sorted(unknown)}"))
             terms.append(Term(key=en.lower().replace(" ", "-"), en=en, names=names,
-                              definitions=definitions, abbr=abbr, aliases=aliases))
+                              definitions=definitions, abbr=abbr, aliases=aliases, card=card))
         return tuple(terms)
 
     def _aliases(self, node: yaml.Node | None, path: Path, line: int, en: str) -> dict[str, tuple[str, ...]]:
-        """``aliases: {vi: [...], zh: [...]}``: optional, any language may be left out."""
+        """``aliases: {en: [...], vi: [...], zh: [...]}``: optional, any language may be left out;
+        ``en`` holds the spellings of code and papers (BatchNorm, RMS norm)."""
         if node is None:
             return {}
         fields = _fields(node) if isinstance(node, yaml.MappingNode) else None
-        if fields is None or set(fields) - set(self.languages):
+        allowed = ("en", *self.languages)
+        if fields is None or set(fields) - set(allowed):
             self.problems.append(Problem(path, node.start_mark.line + 1,
-                                         f"term '{en}' aliases: a mapping of {', '.join(self.languages)} to lists"))
+                                         f"term '{en}' aliases: a mapping of {', '.join(allowed)} to lists"))
             return {}
         aliases = {}
         for lang, items in fields.items():

@@ -19,13 +19,15 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from scripts import data, pipeline, search_index
+from scripts import data, pipeline
 from scripts.collect import Page, page_language, page_topic
 from scripts.config import Project
 from scripts.log import log
 from scripts.notebooks import background
 from scripts.notebooks import pages as notebook_pages
 from scripts.problems import BuildFailed
+from scripts.search import index as search_index
+from scripts.search import words as search_words
 
 mkdocs_log = logging.getLogger("mkdocs.hooks.dlcards")
 _state: dict = {"serving": False, "project": None, "prepared": None, "data": None}
@@ -54,7 +56,7 @@ def on_pre_build(config):
     handed = pipeline.take_handed_over(project)
     if handed is not None:  # scripts/build.py prepared and validated this very build
         _state["prepared"], _state["data"] = handed, data.load(project)
-        search_index.teach_jieba(_state["data"])
+        _teach_jieba(project, _state["data"])
         return
     data.clear_cache()  # data/*.yml may have changed under `mkdocs serve`
     prepared = pipeline.prepare(project, remember_failures=_state["serving"])
@@ -63,13 +65,19 @@ def on_pre_build(config):
         log.info("%s", prepared.summary())
     try:
         _state["data"] = data.load(project)
-        search_index.teach_jieba(_state["data"])
+        _teach_jieba(project, _state["data"])
         problems = pipeline.validate(prepared, project, serving=_state["serving"])  # checks, references
     except BuildFailed as failure:  # data/*.yml itself is broken
         _state["data"] = None
         _report(failure.problems)
         return
     _report(problems)
+
+
+def _teach_jieba(project: Project, site_data) -> None:
+    """Before MkDocs indexes the pages: jieba learns the glossary's Chinese terms (scripts/search/words.py)."""
+    path = search_words.write_dictionary(site_data, project.cache_dir.parent / "search" / "jieba-glossary.txt")
+    search_words.load_dictionary(path)
 
 
 def _is_nested_language_build(config) -> bool:
@@ -143,8 +151,10 @@ def _after_title(markdown: str, line: str) -> str:
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100), which writes the merged index last
 def on_post_build(config):
-    """One search index per language, split from the merged one."""
-    counts = search_index.split(Path(config.site_dir), _state["project"])
+    """One search index per language, split from the merged one, with card names and readable previews."""
+    prepared = _state["prepared"]
+    pages = prepared.pages if prepared is not None else []
+    counts = search_index.write_language_indexes(Path(config.site_dir), _state["project"], pages, _state["data"])
     if counts:
         mkdocs_log.debug("dlcards: search index per language: %s", counts)
 

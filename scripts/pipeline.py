@@ -21,6 +21,7 @@ from scripts.i18n import missing_languages
 from scripts.log import log
 from scripts.problems import BuildFailed, Problem
 from scripts.result import Result
+from scripts.search import keywords as search_keywords
 
 SLOWEST = 3  # how many of the slowest snippets the report names
 WARNING_LINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+): (?P<text>\w*Warning: .*)$", re.M)
@@ -164,6 +165,7 @@ def validate(prepared: Prepared, project: Project, serving: bool = False) -> lis
     site_data = data.load(project)
     problems = list(prepared.problems)
     problems += checks.check_pages(prepared.pages, site_data, project)
+    problems += search_keywords.unknown_cards(prepared.pages, site_data, project.root / "data" / "glossary.yml")
     context = prepared.context(project, site_data)
     for page in prepared.pages:
         rendered, found = prepared.render(page, page.body, page.body_line, context)
