@@ -2,14 +2,20 @@
 
 A page asks for one with ``{{ catalog: cards }}``, ``{{ catalog: tags }}`` or
 ``{{ catalog: glossary }}``; adding a card never needs a hand edit of an index.
-Everything is written in the language of the page that asks.
+Everything is written in the language of the page that asks, and the glossary is sorted the way
+that language sorts (ICU collation): Vietnamese by its alphabet (a ă â b c d đ e ê ..., tones
+as second differences), Chinese by pinyin.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+
+import icu
 
 from scripts.collect import Page
 from scripts.data import SiteData, Term
@@ -25,7 +31,9 @@ def link(source: Page, target: Page) -> str:
 
 
 def cards_in(pages: list[Page], lang: str) -> list[Page]:
-    return sorted((p for p in pages if p.is_card and p.lang == lang), key=lambda p: (p.topic, p.title.lower()))
+    """The cards in ``lang``, by topic, then by title as ``lang`` sorts (ICU collation)."""
+    key = collation_key(lang)
+    return sorted((p for p in pages if p.is_card and p.lang == lang), key=lambda p: (p.topic, key(p.title)))
 
 
 def render(name: str, page: Page, pages: list[Page], data: SiteData) -> str:
@@ -57,6 +65,22 @@ def _tags(page: Page, pages: list[Page], data: SiteData) -> str:
         if lines:
             blocks.append(f"## {labels[page.lang]} {{#{tag}}}\n\n" + "\n".join(lines))
     return "\n\n".join(blocks) if blocks else message(page.lang, "no_cards")
+
+
+@cache
+def _collator(lang: str) -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale(lang))
+
+
+def collation_key(lang: str) -> Callable[[str], bytes]:
+    """ICU's sort key for ``lang``: Vietnamese alphabetical order, pinyin for Chinese (zh's default)."""
+    return _collator(lang).getSortKey
+
+
+def glossary_order(glossary: tuple[Term, ...], lang: str) -> list[Term]:
+    """The terms as a dictionary in ``lang`` lists them (the English name breaks ties)."""
+    key = collation_key(lang)
+    return sorted(glossary, key=lambda term: (key(term.names[lang]), term.en))
 
 
 def uses_term(card: Page, term: Term, glossary: tuple[Term, ...]) -> bool:
@@ -101,7 +125,7 @@ def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
                message(lang, "abbreviation"), message(lang, "definition"), message(lang, "cards")]
     rows = []
     cards = cards_in(pages, lang)
-    for term in sorted(data.glossary, key=lambda t: t.names[lang].lower()):
+    for term in glossary_order(data.glossary, lang):
         used = ", ".join(f"[{card.title}]({link(page, card)})" for card in cards
                          if uses_term(card, term, data.glossary))
         aliases = message(lang, "list_separator").join(term.aliases.get(lang, ()))

@@ -1,17 +1,21 @@
-"""Card checks: template sections, known tags, encoding, and vi/zh parity.
+"""Page checks: template sections, known tags, encoding, no Vietnamese or Chinese inside math, parity.
 
 Run with every build and alone as ``make check``. Each problem names the file and line.
-Parity compares each card's translations with the default-language card: the same sections
-in the same order, the same references (kind, snippet, name) in the same order, the same tags.
+Parity: every page under docs/ (cards, home, tags, glossary...) exists in every language. A card's
+translations keep step with the default-language card: the same sections in the same order, the
+same references (kind, snippet, name) in the same order, the same tags; another page's translations
+keep the same directives (``{{ catalog: ... }}``...) in the same order.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from collections import defaultdict
 from pathlib import Path
 
+from scripts.checks_math import check_math_letters
 from scripts.collect import Page, Reference
 from scripts.config import Project
 from scripts.data import SiteData
@@ -28,6 +32,7 @@ def check_pages(pages: list[Page], data: SiteData, project: Project) -> list[Pro
     problems = []
     problems += _encoding_problems(pages, project)
     for page in pages:
+        problems += check_math_letters(page)
         if page.is_card:
             if page.topic not in data.topics:
                 problems.append(Problem(page.path, 1, f"topic folder '{page.topic}' is not in data/topics.yml"))
@@ -148,34 +153,39 @@ def _insert_line(key: str, order: list[str], first_of: dict[str, int], end: int)
 
 
 def check_parity(pages: list[Page], project: Project, data: SiteData) -> list[Problem]:
-    """Each card exists in every language and its translations keep step with the default one."""
-    return [problem for card in group_cards(pages).values()
-            for problem in card_parity(card, project, data)]
+    """Each page exists in every language and its translations keep step with the default one."""
+    return [problem for group in group_pages(pages, project).values()
+            for problem in page_parity(group, project, data)]
 
 
-def group_cards(pages: list[Page]) -> dict[tuple[str, str], dict[str, Page]]:
-    """(topic, slug) -> language -> page, for cards only."""
-    cards: dict[tuple[str, str], dict[str, Page]] = defaultdict(dict)
+def group_pages(pages: list[Page], project: Project) -> dict[str, dict[str, Page]]:
+    """Name under docs/ without language and suffix ('index', 'normalization/layer-norm') -> language -> page."""
+    groups: dict[str, dict[str, Page]] = defaultdict(dict)
+    docs = project.docs_dir.resolve()
     for page in pages:
-        if page.is_card:
-            cards[(page.topic, page.slug)][page.lang] = page
-    return dict(cards)
+        name = Path(os.path.relpath(page.path.resolve().parent / page.slug, docs)).as_posix()
+        groups[name][page.lang] = page
+    return dict(groups)
 
 
-def card_parity(card: dict[str, Page], project: Project, data: SiteData) -> list[Problem]:
-    """What differs between one card's languages, as problems on the translation's lines."""
-    any_page = next(iter(card.values()))
-    missing = [lang for lang in project.languages if lang not in card]
-    problems = [Problem(any_page.path, 1, f"no {lang} version of this card: expected "
+def page_parity(group: dict[str, Page], project: Project, data: SiteData) -> list[Problem]:
+    """What differs between one page's languages, as problems on the translation's lines."""
+    any_page = _first(group)
+    missing = [lang for lang in project.languages if lang not in group]
+    problems = [Problem(any_page.path, 1, f"no {lang} version of this {_noun(any_page)}: expected "
                                           f"{project.relative(_twin(any_page.path, lang))}")
                 for lang in missing]
-    base = card.get(project.default_language)
+    base = group.get(project.default_language)
     if base is None:
         return problems
-    for lang, page in card.items():
+    for lang, page in group.items():
         if lang != base.lang:
-            problems += _compare(base, page, data)
+            problems += _compare(base, page, data) if page.is_card else _references_problems(base, page, "directive")
     return problems
+
+
+def _noun(page: Page) -> str:
+    return "card" if page.is_card else "page"
 
 
 def _twin(path: Path, lang: str) -> Path:
@@ -191,13 +201,19 @@ def _compare(base: Page, other: Page, data: SiteData) -> list[Problem]:
     base_sections, other_sections = section_sequence(base, data), section_sequence(other, data)
     if [k for k, _ in base_sections] != [k for k, _ in other_sections]:
         problems += _sequence_problems("section", base, other, base_sections, other_sections)
+    return problems + _references_problems(base, other, "reference")
+
+
+def _references_problems(base: Page, other: Page, what: str) -> list[Problem]:
+    """The directives of two translations: the same kinds and targets, in the same order."""
     base_refs = [(_ref_key(r), r.line) for r in base.references]
     other_refs = [(_ref_key(r), r.line) for r in other.references]
-    problems += _sequence_problems("reference", base, other, base_refs, other_refs)
-    return problems
+    return _sequence_problems(what, base, other, base_refs, other_refs)
 
 
 def _ref_key(ref: Reference) -> str:
+    if not ref.snippet:
+        return f"{ref.kind}: {ref.name}"  # a catalog
     return f"{ref.kind}: {ref.snippet}" + (f"#{ref.name}" if ref.name else "")
 
 
@@ -214,21 +230,26 @@ def _sequence_problems(what: str, base: Page, other: Page, base_items: list[tupl
         theirs = ", ".join(a[i1:i2]) or "nothing"
         ours = ", ".join(b[j1:j2]) or "nothing"
         where = f" ({base.lang} line {base_items[i1][1]})" if i1 < len(a) else ""
-        problems.append(Problem(other.path, line,
-                                f"{what}s differ from the {base.lang} card: {base.lang} has [{theirs}]{where}, "
-                                f"{other.lang} has [{ours}]"))
+        problems.append(Problem(other.path, line, f"{what}s differ from the {base.lang} {_noun(base)}: "
+                                                  f"{base.lang} has [{theirs}]{where}, {other.lang} has [{ours}]"))
     return problems
 
 
 def parity_report(pages: list[Page], project: Project, data: SiteData) -> list[str]:
-    """One line per card: in step, or how many differences and where."""
+    """One line per card, then one per other page: in step, or how many differences and where."""
+    groups = group_pages(pages, project)
     lines = []
-    for (topic, slug), card in sorted(group_cards(pages).items()):
-        problems = card_parity(card, project, data)
-        languages = ", ".join(sorted(card))
-        sections = len(section_sequence(next(iter(card.values())), data))
-        references = len(next(iter(card.values())).references)
+    for name in sorted(groups, key=lambda name: (not _first(groups[name]).is_card, name)):
+        group = groups[name]
+        problems = page_parity(group, project, data)
+        first = _first(group)
         status = "in step" if not problems else f"{len(problems)} difference(s)"
-        lines.append(f"{topic}/{slug} [{languages}]: {sections} sections, {references} references: {status}")
+        counts = (f"{len(section_sequence(first, data))} sections, {len(first.references)} references"
+                  if first.is_card else f"{len(first.references)} directive(s)")
+        lines.append(f"{name} [{', '.join(sorted(group))}]: {counts}: {status}")
         lines += [f"    {problem}" for problem in problems]
     return lines
+
+
+def _first(group: dict[str, Page]) -> Page:
+    return next(iter(group.values()))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import write
+import re
 
-from scripts import collect, data, inject, pipeline
+import icu
+from conftest import REPO, write
+
+from scripts import catalog, collect, data, inject, pipeline
 from scripts.config import Project
+from scripts.data import Term
 
 
 def render(site, relative: str, text: str):
@@ -89,5 +93,44 @@ def test_glossary_aliases_are_validated_with_their_line(tiny_site):
     with pytest.raises(BuildFailed) as failure:
         data.load(Project.load(tiny_site))
     assert [str(p).split("glossary.yml:")[1] for p in failure.value.problems] == [
-        "5: term 'batch' aliases: a mapping of vi, zh to lists", "11: term 'layer' aliases 'vi': a list"]
+        "5: term 'batch' aliases: a mapping of en, vi, zh to lists", "11: term 'layer' aliases 'vi': a list"]
     data.clear_cache()
+
+
+def glossary_names(markdown: str) -> list[str]:
+    """The term of each row of a rendered glossary, in page order."""
+    return re.findall(r"^\| \*\*(.+?)\*\*", markdown, flags=re.M)
+
+
+def order_of(names: list[str], lang: str) -> list[str]:
+    terms = tuple(Term(key=name, en=name, names={"vi": name, "zh": name}, definitions={}) for name in names)
+    return [term.names[lang] for term in catalog.glossary_order(terms, lang)]
+
+
+def test_vietnamese_order_is_the_vietnamese_alphabet_with_tones_second():
+    words = ["đường", "dưới", "âm", "bão", "ăn", "da", "độ", "az", "ảnh", "dropout", "bạc", "bán"]
+    # code point order would put every â, ă, ả, đ word after z
+    assert order_of(words, "vi") == ["ảnh", "az", "ăn", "âm", "bạc", "bán", "bão", "da", "dropout", "dưới",
+                                     "độ", "đường"]
+
+
+def test_chinese_order_is_pinyin_on_real_glossary_terms():
+    terms = data.load(Project.load(REPO)).glossary
+    chosen = {"学习率", "批归一化", "偏差", "层归一化", "归一化", "激活函数", "泛化", "方差"}
+    ordered = [t.names["zh"] for t in catalog.glossary_order(terms, "zh") if t.names["zh"] in chosen]
+    # céng, fàn, fāng, guī, jī, pī, piān, xué
+    assert ordered == ["层归一化", "泛化", "方差", "归一化", "激活函数", "批归一化", "偏差", "学习率"]
+
+
+def test_the_glossary_page_is_in_icu_order_in_each_language(tiny_site):
+    terms = data.load(Project.load(tiny_site)).glossary  # the real data/glossary.yml
+    names = {}
+    for lang, title in (("vi", "# Thuật ngữ\n"), ("zh", "# 术语表\n")):
+        markdown, _ = render(tiny_site, f"docs/glossary.{lang}.md", title + "\n{{ catalog: glossary }}\n")
+        names[lang] = glossary_names(markdown)
+        collator = icu.Collator.createInstance(icu.Locale(lang))
+        assert len(names[lang]) == len(terms)
+        assert names[lang] == sorted(names[lang], key=collator.getSortKey)
+    last_d = max(i for i, name in enumerate(names["vi"]) if name.startswith("d"))
+    assert last_d < names["vi"].index("đánh đổi độ chệch – phương sai")
+    assert names["zh"].index("层归一化") < names["zh"].index("批归一化")  # céng before pī

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import card_text, write
+from conftest import REPO, card_text, set_card_body, write
 
-from scripts import build, checks, collect, data
+from scripts import build, checks, checks_math, collect, data
 from scripts.config import Project
 from scripts.problems import BuildFailed
 
@@ -161,3 +161,111 @@ def test_swapped_sections_are_out_of_order(tiny_site):
     ((line, message),) = problems_of(tiny_site)
     assert line == line_of(card, "## So sánh")
     assert message.startswith("section 'So sánh' is out of order; the template order is: Định nghĩa, Khi nào dùng")
+
+
+MATH_BODY = r"""
+Trung bình là \(\mu_\text{lô}\) ở đây, và $x$ thì không sao.
+
+$$
+y = \gamma\,\hat{x} + \beta
+\qquad \text{thống kê của batch}
+$$
+
+| Cột | Công thức |
+| --- | --- |
+| một | $1 - \text{准确率}$ |
+
+\[ \bar{x} = \text{均值} \]
+
+!!! note "Ghi chú"
+    Trong khung: $a = \text{mẫu}$,
+    kéo dài hai dòng $b +
+    \text{độ lệch}$.
+"""
+
+
+def math_problems(site, relative="docs/topic/card.vi.md"):
+    page, _ = collect.read_page(site / relative, Project.load(site))
+    return [(p.line, p.message) for p in checks_math.check_math_letters(page)]
+
+
+def test_vietnamese_and_chinese_inside_math_are_reported_on_their_lines(tiny_site):
+    set_card_body(tiny_site, MATH_BODY)
+    card = tiny_site / "docs/topic/card.vi.md"
+    found = math_problems(tiny_site)
+    assert [(line, message.split(" inside math")[0]) for line, message in found] == [
+        (line_of(card, r"\(\mu_\text{lô}\)"), "Vietnamese text 'lô'"),  # \( ... \)
+        (line_of(card, "thống kê của batch"), "Vietnamese text 'thống kê của batch'"),  # $$ ... $$, 2nd line
+        (line_of(card, "准确率"), "Chinese text '准确率'"),  # a table cell
+        (line_of(card, "均值"), "Chinese text '均值'"),  # \[ ... \]
+        (line_of(card, "Trong khung"), "Vietnamese text 'mẫu'"),  # an admonition
+        (line_of(card, "độ lệch"), "Vietnamese text 'độ lệch'"),  # $ ... $ over two lines
+    ]
+    assert all(message.endswith("KaTeX's fonts have no Vietnamese letters; move the words out of the formula "
+                                "(write them in the sentence, or use a symbol the text defines)")
+               for _, message in found if message.startswith("Vietnamese"))
+    assert r"inside math ($1 - \text{准确率}$): KaTeX's fonts have no Chinese characters" in found[2][1]
+
+
+def test_the_check_command_reports_math_letters_with_file_and_line(tiny_site, capsys):
+    set_card_body(tiny_site, "\nPhương sai $\\sigma^2_\\text{lô}$ của batch.\n")
+    assert build.main(["check", "--root", str(tiny_site)]) == 1
+    err = capsys.readouterr().err
+    for lang in ("vi", "zh"):
+        line = line_of(tiny_site / f"docs/topic/card.{lang}.md", "sigma^2")
+        assert f"docs/topic/card.{lang}.md:{line}: Vietnamese text 'lô' inside math" in err
+
+
+def test_the_same_words_outside_math_or_in_code_pass(tiny_site):
+    set_card_body(tiny_site, r"""
+Trung bình của lô, 当前批次的统计量, với $\mu_\mathcal{B}$ và $\alpha\beta\gamma \le \sum_i x_i$.
+
+Viết `$\text{trung bình}$` hay `\(\text{均值}\)` là sai; giá 5\$ và 6\$ không phải công thức.
+
+```latex
+$$
+\text{thống kê của batch} = \text{均值}
+$$
+```
+
+    $\text{mẫu}$ trong khối mã thụt lề
+""")
+    assert math_problems(tiny_site) == []
+    assert math_problems(tiny_site, "docs/topic/card.zh.md") == []
+
+
+def test_a_missing_translation_of_the_home_page_is_reported(tiny_site, capsys):
+    (tiny_site / "docs/index.zh.md").unlink()
+    assert build.main(["check", "--root", str(tiny_site)]) == 1
+    assert "docs/index.vi.md:1: no zh version of this page: expected docs/index.zh.md" in capsys.readouterr().err
+
+
+def test_a_page_in_one_language_only_is_reported(tiny_site):
+    write(tiny_site, "docs/about.vi.md", "# Giới thiệu\n")
+    write(tiny_site, "docs/faq.zh.md", "# 常见问题\n")
+    project = Project.load(tiny_site)
+    pages, _ = collect.collect(project)
+    found = [str(p) for p in checks.check_parity(pages, project, data.load(project))]
+    assert [p.split("docs/", 1)[1] for p in found] == [
+        "about.vi.md:1: no zh version of this page: expected docs/about.zh.md",
+        "faq.zh.md:1: no vi version of this page: expected docs/faq.vi.md"]
+
+
+def test_pages_keep_the_same_catalogs_in_the_same_order(tiny_site):
+    write(tiny_site, "docs/index.vi.md", "# Trang chủ\n\n{{ catalog: cards }}\n\n{{ catalog: tags }}\n")
+    write(tiny_site, "docs/index.zh.md", "# 首页\n\n{{ catalog: tags }}\n")
+    project = Project.load(tiny_site)
+    pages, _ = collect.collect(project)
+    found = [str(p).split("docs/", 1)[1] for p in checks.check_parity(pages, project, data.load(project))]
+    assert found == ["index.zh.md:3: directives differ from the vi page: vi has [catalog: cards] (vi line 3), "
+                     "zh has [nothing]"]
+    report = checks.parity_report(pages, project, data.load(project))
+    assert "index [vi, zh]: 2 directive(s): 1 difference(s)" in report
+
+
+def test_the_real_pages_have_every_translation_and_no_letters_in_math():
+    project = Project.load(REPO)
+    pages, _ = collect.collect(project)
+    assert {page.path.name for page in pages} >= {"index.zh.md", "tags.vi.md", "glossary.zh.md"}
+    assert checks.check_parity(pages, project, data.load(project)) == []
+    assert [str(p) for page in pages for p in checks_math.check_math_letters(page)] == []
