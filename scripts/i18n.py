@@ -33,6 +33,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notebook_intro": "*Sổ tay này được sinh tự động từ thẻ `{card}`: mỗi ô mã là nguyên một tệp trong "
                           "`snippets/`, theo thứ tự thẻ dùng chúng. Chạy từ trên xuống dưới; ô đầu tiên đặt một "
                           "luồng tính toán như khi dựng trang, nên các con số khớp với thẻ.*",
+        # the theme's chrome (scripts/chrome.py, overrides/)
+        "permalink": "Liên kết đến mục này",
+        "made_with": "Dựng bằng",
+        "not_found_title": "Không tìm thấy trang",
+        "not_found_text": "Địa chỉ này không có trang nào. Có thể thẻ đã đổi tên; hãy tìm nó bằng ô tìm kiếm, hoặc",
+        "not_found_home": "về trang chủ",
     },
     "zh": {
         "output": "运行输出",
@@ -58,6 +64,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "notebook_intro": "*本笔记本由卡片 `{card}` 自动生成：每个代码单元格就是 `snippets/` 中的一个完整文件，"
                           "按卡片使用它们的顺序排列。请从上到下运行；第一个单元格与构建时一样只用一个计算线程，"
                           "因此数字与卡片一致。*",
+        # the theme's chrome (scripts/chrome.py, overrides/)
+        "permalink": "本节的永久链接",
+        "made_with": "本站使用",
+        "not_found_title": "找不到页面",
+        "not_found_text": "这个地址上没有页面。卡片可能已经改名；请用搜索框查找，或",
+        "not_found_home": "返回首页",
     },
 }
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from scripts import data, pipeline
+from scripts import chrome, data, pipeline
 from scripts.collect import Page, page_language, page_topic
 from scripts.config import Project
 from scripts.log import log
@@ -30,7 +30,8 @@ from scripts.search import index as search_index
 from scripts.search import words as search_words
 
 mkdocs_log = logging.getLogger("mkdocs.hooks.dlcards")
-_state: dict = {"serving": False, "project": None, "prepared": None, "data": None}
+_state: dict = {"serving": False, "project": None, "prepared": None, "data": None,
+               "not_found": chrome.NotFoundPages()}
 
 
 def on_startup(command, dirty):
@@ -106,8 +107,8 @@ def on_nav(nav, config, files):
 def on_files(files, config):
     """This language's notebook pages (see scripts/notebooks/pages.py for why they are added here)."""
     prepared, project = _state["prepared"], _state["project"]
+    language = getattr(config.plugins.get("i18n"), "current_language", project.default_language)
     if project.notebooks and prepared is not None:
-        language = getattr(config.plugins.get("i18n"), "current_language", project.default_language)
         notebook_pages.add_files(files, config, language, prepared.pages, prepared.notebooks,
                                  prepared.notebook_failures, prepared.notebook_running, project)
     return files
@@ -149,12 +150,38 @@ def _after_title(markdown: str, line: str) -> str:
     return "\n".join([*lines[: title + 1], "", line, "", *lines[title + 1:]])
 
 
+def on_page_context(context, page, config, nav):
+    context["dlcards"] = chrome.template_strings(config.theme["language"])  # overrides/ templates' words
+    return context
+
+
+def on_template_context(context, template_name, config):
+    context["dlcards"] = chrome.template_strings(config.theme["language"])  # 404.html, sitemap.xml
+    return context
+
+
+def on_post_page(output, page, config):
+    return chrome.localize(output, config.theme["language"])
+
+
+def on_post_template(output_content, template_name, config):
+    if not template_name.endswith(".html"):
+        return output_content
+    output = chrome.localize(output_content, config.theme["language"])
+    if template_name == chrome.NOT_FOUND:  # the next language's build will overwrite site/404.html
+        _state["not_found"].keep(config.theme["language"], output)
+    return output
+
+
 @event_priority(-200)  # after mkdocs-static-i18n (-100), which writes the merged index last
 def on_post_build(config):
     """One search index per language, split from the merged one, with card names and readable previews."""
     prepared = _state["prepared"]
     pages = prepared.pages if prepared is not None else []
     counts = search_index.write_language_indexes(Path(config.site_dir), _state["project"], pages, _state["data"])
+    project = _state["project"]
+    _state["not_found"].place(Path(config.site_dir), project.default_language)
+    chrome.write_sitemap(Path(config.site_dir), config.site_url or "/", project.languages, project.default_language)
     if counts:
         mkdocs_log.debug("dlcards: search index per language: %s", counts)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import sys
@@ -175,9 +176,20 @@ def make_tiny_site(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    """The real site, built once per test session (strict: every check and reference must pass)."""
+    """The real site, built once per test session (strict: every check and reference must pass).
+    ``DLCARDS_TEST_SITE=<folder>`` uses a site already built there instead (for a quick rerun of the
+    browser tests while working on the theme)."""
     from scripts import build
 
+    if os.environ.get("DLCARDS_TEST_SITE"):
+        return Path(os.environ["DLCARDS_TEST_SITE"])
     out = tmp_path_factory.mktemp("site")
     assert build.main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
     return out
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Where the browser tests left their screenshots (tests/browser/test_screenshots.py)."""
+    folder = Path(os.environ.get("DLCARDS_SCREENSHOTS", REPO / ".cache" / "screenshots"))
+    if folder.is_dir() and any(folder.glob("*.png")):
+        terminalreporter.write_line(f"screenshots of every card (desktop, phone, dark): {folder}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -236,3 +237,44 @@ def test_search_finds_cards_by_the_textbooks_words(site, lang, card, words):
     text = " ".join(d["text"] for d in index["docs"] if d["location"].startswith(f"{prefix}{card}/"))
     for word in words:
         assert re.search(rf"(^|[\s\u200b,、（）()]){re.escape(word)}($|[\s\u200b,、（）()])", text), word
+
+
+def test_sitemap_lists_every_page_at_its_url_with_its_other_language(site):
+    from scripts.chrome import site_paths
+
+    xml = (site / "sitemap.xml").read_text(encoding="utf-8")
+    base = "http://127.0.0.1:8000/"  # mkdocs.yml's site_url (SITE_URL overrides it)
+    listed = [loc.removeprefix(base) for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+    assert sorted(listed) == site_paths(site) and len(listed) > 40  # notebook pages included, 404 not
+    assert "None" not in xml and "/./" not in xml and "lastmod" not in xml  # two builds, one sitemap
+    assert f'<xhtml:link rel="alternate" hreflang="zh" href="{base}zh/{CARD}/"/>' in xml
+    import gzip
+
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode("utf-8") == xml
+
+
+def _material_strings(lang: str) -> dict[str, str]:
+    """Material's interface strings in ``lang`` (our override first, as the theme loads it)."""
+    import material
+
+    ours = REPO / "overrides/partials/languages" / f"{lang}.html"
+    theirs = Path(material.__file__).parent / "templates/partials/languages" / f"{lang}.html"
+    text = (ours if ours.is_file() else theirs).read_text(encoding="utf-8")
+    return dict(re.findall(r'^\s*"([\w.]+)": "([^"]*)"', text, flags=re.M))
+
+
+def test_the_theme_speaks_the_pages_language(site):
+    """No interface string of Material shows in English on a vi or zh page (outside the article), and
+    the toc's permalinks and the footer are in the page's language."""
+    english = _material_strings("en")
+    leftovers = []
+    for html_file in site.rglob("*.html"):
+        lang = "zh" if html_file.relative_to(site).parts[0] == "zh" else "vi"
+        local = _material_strings(lang)
+        text = html_file.read_text(encoding="utf-8")
+        chrome = re.sub(r"<article.*?</article>", "", text, flags=re.S)
+        for key, value in english.items():
+            if len(value) > 3 and local.get(key) != value and re.search(rf'[>"]{re.escape(value)}[<"]', chrome):
+                leftovers.append(f"{html_file.relative_to(site)}: {key} = {value!r}")
+        assert 'title="Permanent link"' not in text and "Made with" not in text, html_file
+    assert leftovers == []

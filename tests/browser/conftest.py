@@ -51,12 +51,13 @@ def browser():
 
 @pytest.fixture(scope="session")
 def new_tab(browser, base_url):
-    """``new_tab(viewport=PHONE, scheme="dark")``: a fresh tab; ``tab.outside`` lists requests that left
+    """``new_tab(viewport="phone", scheme="dark")``: a fresh tab; ``tab.outside`` lists requests that left
     the site. Closed at the end of the session."""
     opened = []
 
-    def make(viewport: dict | None = None, scheme: str = "light"):
-        context = browser.new_context(viewport=viewport or DESKTOP, color_scheme=scheme)
+    def make(viewport: dict | str = "desktop", scheme: str = "light"):
+        size = {"desktop": DESKTOP, "phone": PHONE}.get(viewport, viewport) if isinstance(viewport, str) else viewport
+        context = browser.new_context(viewport=size, color_scheme=scheme)
         tab = context.new_page()
         tab.outside = []
         tab.on("request", lambda r: tab.outside.append(r.url)
