@@ -77,3 +77,14 @@ def test_the_textbooks_words_find_the_cards(page, base_url):
         assert "/zh/" + card in links, query
     links, _ = search(page, base_url, "/" + CARD, "thong ke chay")  # vi alias, typed without diacritics
     assert "/normalization/batch-norm/" in links
+
+
+def test_result_previews_read_as_text_and_tags_in_the_pages_language(page, base_url):
+    """Formulas in previews as their plain text (never raw LaTeX); tags as the page's language labels."""
+    for path, query, tag in (("/" + CARD, "phương sai", "Chuẩn hóa"), ("/zh/" + CARD, "方差", "归一化")):
+        search(page, base_url, path, query)
+        previews = " ".join(page.locator(".md-search-result__article").all_inner_texts())
+        assert previews and "\\(" not in previews and "\\frac" not in previews and "\\sigma" not in previews
+        assert "σ" in previews  # the formulas are there, as text
+        tags = page.locator(".md-search-result .md-tag").all_inner_texts()
+        assert tag in tags and "normalization" not in tags
