@@ -21,11 +21,11 @@ CARDS = ["normalization/batch-norm", "normalization/batch-norm-practice", "norma
 def shoot(tab, url: str, folder: Path, name: str) -> list[Path]:
     """The top of the page, and the page at its first figure."""
     tab.goto(url)
-    tab.screenshot(path=str(folder / f"{name}.png"))
+    tab.screenshot(path=str(folder / f"{name}.png"), animations="disabled")
     shots = [folder / f"{name}.png"]
     if tab.locator("figure.card-figure").count():
         tab.locator("figure.card-figure").first.scroll_into_view_if_needed()
-        tab.screenshot(path=str(folder / f"{name}-figure.png"))
+        tab.screenshot(path=str(folder / f"{name}-figure.png"), animations="disabled")
         shots.append(folder / f"{name}-figure.png")
     return shots
 
