@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import importlib.util
 import os
 import re
 import shutil
 import sys
 import textwrap
+import threading
 import warnings
 from pathlib import Path
 
@@ -186,6 +189,83 @@ def real_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     assert build.main(["build", "--root", str(REPO), "--site-dir", str(out)]) == 0
     return out
+
+
+
+# --- the built site in a real browser (tests/browser/): Debian's chromium driven by Playwright ---
+# ``base_url`` (the real site served over HTTP), ``browser`` (one chromium per session), ``page`` (a
+# desktop tab, 1280×900, that records every request leaving the site in ``page.outside``),
+# ``new_tab(viewport="phone", scheme="dark")``, ``site_pages`` (every HTML page the build wrote).
+# They live here, not in tests/browser/conftest.py: two conftest modules would clash on
+# ``from conftest import ...``.
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(real_site):
+    handler = functools.partial(_QuietHandler, directory=str(real_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        pytest.fail("Debian's chromium is needed: `make test` installs it (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def new_tab(browser, base_url):
+    """``new_tab(viewport="phone", scheme="dark")``: a fresh tab; ``tab.outside`` lists requests that left
+    the site. Closed at the end of the session."""
+    opened = []
+
+    def make(viewport: dict | str = "desktop", scheme: str = "light"):
+        size = {"desktop": DESKTOP, "phone": PHONE}.get(viewport, viewport) if isinstance(viewport, str) else viewport
+        context = browser.new_context(viewport=size, color_scheme=scheme)
+        tab = context.new_page()
+        tab.outside = []
+        tab.on("request", lambda r: tab.outside.append(r.url)
+               if not r.url.startswith((base_url, "data:", "blob:")) else None)
+        opened.append(context)
+        return tab
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def page(new_tab):
+    return new_tab()
+
+
+@pytest.fixture(scope="session")
+def site_pages(real_site) -> list[str]:
+    """Every page the build wrote, as a URL path (``/``, ``/zh/normalization/layer-norm/``, ``/404.html``)."""
+    paths = []
+    for html_file in sorted(real_site.rglob("*.html")):
+        relative = html_file.relative_to(real_site).as_posix()
+        paths.append("/" + (relative.removesuffix("index.html") if relative.endswith("index.html") else relative))
+    return paths
 
 
 def pytest_terminal_summary(terminalreporter):
