@@ -22,6 +22,7 @@ from mkdocs.plugins import event_priority
 from scripts import chrome, data, pipeline
 from scripts.collect import Page, page_language, page_topic
 from scripts.config import Project
+from scripts.inject import blocks as figure_blocks
 from scripts.log import log
 from scripts.notebooks import background
 from scripts.notebooks import pages as notebook_pages
@@ -105,9 +106,12 @@ def on_nav(nav, config, files):
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has made this language's file list
 def on_files(files, config):
-    """This language's notebook pages (see scripts/notebooks/pages.py for why they are added here)."""
+    """This language's notebook pages (see scripts/notebooks/pages.py for why they are added here);
+    the figures, as ``assets/figures/<hash>.svg`` (see scripts/inject/blocks.py)."""
     prepared, project = _state["prepared"], _state["project"]
     language = getattr(config.plugins.get("i18n"), "current_language", project.default_language)
+    if prepared is not None and language == project.default_language:  # served once, for every language
+        figure_blocks.add_files(files, config, prepared.results.values())
     if project.notebooks and prepared is not None:
         notebook_pages.add_files(files, config, language, prepared.pages, prepared.notebooks,
                                  prepared.notebook_failures, prepared.notebook_running, project)
@@ -118,6 +122,7 @@ def on_page_markdown(markdown, page, config, files):
     project = _state["project"]
     if hasattr(page.file, "notebook_card"):
         page.meta["search"] = {"exclude": True}  # the card itself is what search finds
+        page.meta["glightbox"] = False  # no lightbox (and its inline <style>) on a notebook's outputs
         return markdown
     source = Path(page.file.abs_src_path)
     card = Page(path=source, lang=page_language(source, project), topic=page_topic(source, project))
@@ -127,6 +132,7 @@ def on_page_markdown(markdown, page, config, files):
     rendered, _ = prepared.render(card, markdown, first_line, prepared.context(project, _state["data"]))
     if source in prepared.notebooks or source in prepared.notebook_failures or source in prepared.notebook_running:
         rendered = _after_title(rendered, notebook_pages.card_links(card, project))
+    rendered = figure_blocks.link_figures(rendered, page.url)  # each figure is a file of the site
     return rendered  # its problems were reported by on_pre_build's validation
 
 

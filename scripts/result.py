@@ -57,7 +57,8 @@ class Result:
     ok: bool
     stdout: str = ""
     stderr: str = ""
-    figures: tuple[dict, ...] = ()  # {"name": ..., "svg": ...}
+    # {"name": ..., "svg": ..., "width_pt": the SVG's width, "text_pt": its smallest font size}
+    figures: tuple[dict, ...] = ()
     values: dict = field(default_factory=dict)
     tables: dict = field(default_factory=dict)  # name -> {"columns": [...], "rows": [[...]]}
     timings: tuple[str, ...] = ()  # names of values/tables that are measured times
@@ -92,6 +93,7 @@ class Result:
         for figure in data.get("figures", []):
             _check(figure, dict, "figures[]")
             _fields(figure, {"name": str, "svg": str})
+            _fields(figure, {"width_pt": (int, float), "text_pt": (int, float, type(None))}, required=False)
         for name, table in data.get("tables", {}).items():
             _check(table, dict, f"tables.{name}")
             _fields(table, {"columns": list, "rows": list})

@@ -31,10 +31,24 @@ def test_card_has_code_outputs_tables_figures_and_math(site, lang):
     assert f'<html lang="{lang}"' in html
     article = html[html.index("<article"): html.index("</article>")]
     assert not re.search(r"\{\{\s*(code|output|figure|table|value)\s*:", article)  # all injected
-    assert html.count("data:image/svg+xml;base64,") == CARD_FIGURES[CARD]
+    figures = figure_files(html)
+    assert len(figures) == CARD_FIGURES[CARD] and "data:image" not in html  # files, not copies in the page
+    page_dir = site / ("" if lang == "vi" else f"{lang}/") / CARD
+    for href, src in figures:
+        assert href == src and (page_dir / src).resolve().parent == site / "assets" / "figures"
+        assert (page_dir / src).resolve().read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert html.count("<table>") >= 6
     assert 'class="arithmatex"' in html
     assert "nn.LayerNorm" in re.sub(r"<[^>]+>", "", html)
+
+
+FIGURE = re.compile(r'<figure class="card-figure">\s*<a class="glightbox"[^>]*?href="([^"]+)"[^>]*>'
+                    r'\s*<img src="([^"]+)"')
+
+
+def figure_files(html: str) -> list[tuple[str, str]]:
+    """(lightbox link, image source) of each figure of a page: the same SVG file of the site."""
+    return FIGURE.findall(html)
 
 
 CARD_FIGURES = {"normalization/layer-norm": 5, "normalization/batch-norm": 3, "normalization/bn-vs-ln": 1,
@@ -56,8 +70,10 @@ def test_every_card_is_injected_and_links_to_cards_in_its_own_language(site, car
     text = article(site, card, lang)
     assert not re.search(r"\{\{\s*(code|output|figure|table|value)\s*:", text)
     assert "admonition failure" not in text and "⚠" not in text
-    assert text.count("data:image/svg+xml;base64,") == CARD_FIGURES[card]
     page_dir = site / ("" if lang == "vi" else f"{lang}/") / card
+    figures = figure_files(text)
+    assert len(figures) == CARD_FIGURES[card]
+    assert all(href == src and (page_dir / src).is_file() for href, src in figures)
     for href in re.findall(r'href="(\.\./[^"#]+/)"', text):
         target = (page_dir / href).resolve()
         assert (target / "index.html").is_file(), f"{card} [{lang}]: broken link {href}"
@@ -91,7 +107,8 @@ def test_site_loads_nothing_from_outside(site):
     """Attributes, inline script bodies (where a CDN loader hides) and CSS ``url()``/``@import``."""
     for html_file in site.rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")
-        for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', text):
+        loaded = re.sub(r'<link rel="canonical"[^>]*>', "", text)  # names the page's address; loads nothing
+        for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', loaded):
             assert not re.match(r"(https?:)?//", url), f"{html_file}: loads {url}"
         for body in INLINE_SCRIPT.findall(text):
             assert not EXTERNAL.search(body), f"{html_file}: an inline script names {EXTERNAL.search(body).group()}"

@@ -95,6 +95,28 @@ def test_engine_collects_output_values_tables_figures(tiny_site, tmp_path):
     assert run_one(path, project).figures[0]["svg"] == result.figures[0]["svg"]  # deterministic
 
 
+def test_a_figure_records_its_width_and_smallest_text_and_becomes_a_file_of_the_site(tiny_site, tmp_path):
+    path = write(tmp_path, "fig.py", """
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(4, 3), num="curve")
+        ax.plot([1, 2], label="$x^2$")
+        ax.legend(fontsize=7)
+        ax.set_title("$t$", fontsize=15)
+        ax.text(1, 1, "   ", fontsize=3)  # blank: not text a reader sees
+        """)
+    result = run_one(path, Project.load(tiny_site))
+    found = result.figure("curve")
+    assert found["text_pt"] == 7.0 and 250 < found["width_pt"] <= 4 * 72  # tight bounding box, in pt
+    ref = collect.Reference("figure", "t/fig.py", "curve", tiny_site / "docs/t/c.vi.md", 1, "", caption="Hình <1>")
+    html = inject.blocks.figure(ref, result, "vi")
+    assert "data:" not in html and 'alt="Hình &lt;1&gt;"' in html
+    assert f'data-width-pt="{found["width_pt"]:g}" data-text-pt="7"' in html
+    file = inject.blocks.figure_file(found["svg"])
+    assert inject.blocks.figure_files([result]) == {file: found["svg"]}
+    assert f'src="../../{file}"' in inject.blocks.link_figures(html, "t/c/")
+    assert f'src="../../../{file}"' in inject.blocks.link_figures(html, "zh/t/c/")
+
+
 def test_engine_locates_errors_in_the_snippet_folder(tiny_site, tmp_path):
     write(tmp_path, "lib.py", "def f():\n    return 1 / 0\n")
     path = write(tmp_path, "snip.py", "import lib\n\nlib.f()\n")
@@ -213,3 +235,12 @@ def test_a_figure_of_measured_times_is_left_out_of_the_reproducibility_check(tin
     first, second = (run_one(snippet, project) for _ in range(2))
     assert first.figure("t") != second.figure("t") and first.figure("fixed") == second.figure("fixed")
     assert first.reproducible() == second.reproducible()
+
+
+def test_a_value_with_superscript_digits_enters_math_as_exponents():
+    """KaTeX's fonts have no ⁷ or ³: inside $...$ a value like 10⁷ becomes 10^{7} (no console warning)."""
+    from scripts.inject.escape import math_literal
+
+    assert math_literal("10⁴ ... 10⁷") == "10^{4} ... 10^{7}"
+    assert math_literal("2.5 × 10⁻³") == r"2.5 \times  10^{-3}"
+    assert math_literal("a_b") == r"\text{a\_b}"  # anything else stays text, escaped

@@ -19,10 +19,12 @@ This module imports nothing from the build: it is loaded by the zygote, by file 
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import io
 import json
 import os
+import re
 import resource
 import runpy
 import signal
@@ -213,7 +215,8 @@ def figures(limits: dict) -> list[dict]:
         name = figure.get_label() or str(position)
         buffer = io.StringIO()
         try:
-            figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+            with _drawn_text_sizes() as sizes:
+                figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
         except UserWarning as warning:  # the glyph warning, made an error
             raise LimitExceeded(f"figure '{name}': {str(warning).rstrip('.')}. Figures hold symbols and numbers; "
                                 "words belong in the card's caption, in the card's language") from None
@@ -221,9 +224,36 @@ def figures(limits: dict) -> list[dict]:
         if len(svg) > limits["figure_kb"] * 1024:
             raise LimitExceeded(f"figure '{name}' is {len(svg) / 1024:.0f} KiB of SVG; the limit is "
                                 f"{limits['figure_kb']} KiB (setting figure_kb; fewer points help)")
-        found.append({"name": plain_text(name), "svg": svg})
+        found.append({"name": plain_text(name), "svg": svg, "width_pt": svg_width_pt(svg),
+                      "text_pt": min(sizes, default=None)})
     plt.close("all")
     return found
+
+
+@contextlib.contextmanager
+def _drawn_text_sizes():
+    """The font sizes (pt) of the text artists drawn meanwhile: tick labels, labels, titles,
+    legends, annotations, offset texts; a math text counts at its base size."""
+    from matplotlib.text import Text
+
+    sizes, draw = [], Text.draw
+
+    def recording(text, renderer):
+        if text.get_visible() and text.get_text().strip():
+            sizes.append(float(text.get_fontsize()))
+        return draw(text, renderer)
+
+    Text.draw = recording
+    try:
+        yield sizes
+    finally:
+        Text.draw = draw
+
+
+def svg_width_pt(svg: str) -> float:
+    """The width of the saved (tightly cropped) figure, from the SVG's ``width="...pt"``."""
+    match = re.search(r'<svg[^>]*\swidth="([0-9.]+)pt"', svg)
+    return float(match.group(1)) if match else 0.0
 
 
 def error_of(exc: BaseException, snippet: Path) -> dict:

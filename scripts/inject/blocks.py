@@ -6,10 +6,15 @@ asks for something the result does not have; every produced string goes through 
 
 from __future__ import annotations
 
-import base64
 import difflib
+import hashlib
 import html
+import re
+from collections.abc import Iterable
 from pathlib import Path
+
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 from scripts import source
 from scripts.collect import Reference
@@ -54,16 +59,46 @@ def output(ref: Reference, result: Result, lang: str) -> str:
     return indented(ref, fenced(result.stdout, f'text title="{message(lang, "output")}"'))
 
 
+FIGURES_FOLDER = "assets/figures"
+FIGURE_LINK = "dlcards-figure:"  # the Markdown's <img src>, until ``link_figures`` knows the page's URL
+FIGURE_SOURCE = re.compile(r'(?<=src=")' + re.escape(FIGURE_LINK) + r'([^"]+)')
+
+
+def figure_file(svg: str) -> str:
+    """Where the site serves a figure: ``assets/figures/<content hash>.svg`` (one file per content)."""
+    return f"{FIGURES_FOLDER}/{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:16]}.svg"
+
+
 def figure(ref: Reference, result: Result, lang: str) -> str:
+    """The figure as an image file of the site (the lightbox opens that same file), with its width
+    and smallest text size in pt, from which a reader's browser can tell the text's size in px."""
     name = ref.name or "1"
     found = result.figure(name)
     if found is None:
         raise missing("figure", name, ref.snippet, (f["name"] for f in result.figures))
-    data = base64.b64encode(found["svg"].encode("utf-8")).decode("ascii")
     caption = html.escape(ref.caption)
-    block = (f'\n<figure class="card-figure">\n<img src="data:image/svg+xml;base64,{data}" '
-             f'alt="{caption}">\n<figcaption>{caption}</figcaption>\n</figure>\n')
+    sizes = "".join(f' data-{key.replace("_", "-")}="{found[key]:g}"'
+                    for key in ("width_pt", "text_pt") if found.get(key) is not None)
+    block = (f'\n<figure class="card-figure">\n<img src="{FIGURE_LINK}{figure_file(found["svg"])}" '
+             f'alt="{caption}"{sizes}>\n<figcaption>{caption}</figcaption>\n</figure>\n')
     return indented(ref, block)
+
+
+def figure_files(results: Iterable[Result]) -> dict[str, str]:
+    """Every figure of every result, as ``{site path: SVG}`` (the MkDocs hook serves them)."""
+    return {figure_file(found["svg"]): found["svg"] for result in results for found in result.figures}
+
+
+def add_files(files, config, results: Iterable[Result]) -> None:
+    """Add every figure to MkDocs' files as a generated file (nothing is written to ``docs/``)."""
+    for path, svg in figure_files(results).items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=svg))
+
+
+def link_figures(markdown: str, page_url: str) -> str:
+    """The rendered page with each figure's ``src`` relative to the page at ``page_url``."""
+    return FIGURE_SOURCE.sub(lambda match: get_relative_url(match.group(1), page_url), markdown)
 
 
 def table(ref: Reference, result: Result, lang: str) -> str:

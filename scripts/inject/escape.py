@@ -3,8 +3,9 @@
 - ``literal``: text in prose or a table cell. Every character that Markdown, HTML, the
   abbreviation and math extensions, or this build's own directives could read as syntax becomes
   a numeric character reference, which the browser shows as the character itself.
-- ``math_literal``: text inside ``$...$``. Numbers and comparison signs go in as they are;
-  anything else is set as ``\\text{...}`` with LaTeX's special characters escaped.
+- ``math_literal``: text inside ``$...$``. Numbers and comparison signs go in as they are, with
+  Unicode superscript digits as exponents (``10⁷`` → ``10^{7}``: KaTeX's fonts have no such
+  glyphs); anything else is set as ``\\text{...}`` with LaTeX's special characters escaped.
 - ``fenced``: a block of text (printed output, an error) in a code fence longer than any run of
   backticks inside it, so nothing inside can close it.
 """
@@ -17,6 +18,8 @@ import unicodedata
 SAFE_PUNCTUATION = set(".,%()/'\";:")
 ORDERED_LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 MATH_SAFE = re.compile(r"^[0-9A-Za-z.,+\-<>=()\s]*$")
+SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
                  "&": r"\&", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
@@ -42,8 +45,9 @@ def _reference(char: str) -> str:
 
 def math_literal(text: str) -> str:
     """``text`` for the inside of ``$...$``: as it is when it is a number or a comparison."""
-    if MATH_SAFE.match(text):
-        return text.replace("\n", " ")
+    if MATH_SAFE.match(SUPERSCRIPTS.sub("", text).replace("×", "")):
+        exponents = SUPERSCRIPTS.sub(lambda found: "^{" + found.group().translate(FROM_SUPERSCRIPT) + "}", text)
+        return exponents.replace("×", r"\times ").replace("\n", " ")
     escaped = "".join(LATEX_SPECIAL.get(c, c) for c in text.replace("\n", " "))
     return r"\text{" + escaped + "}"
 

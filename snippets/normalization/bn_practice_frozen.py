@@ -1,8 +1,9 @@
-"""Frozen BN: BN layers kept in eval() with gamma/beta not trained, while the rest of the model trains.
+"""Frozen BN: BN layers kept in eval() with gamma/beta
+not trained, while the rest of the model trains.
 
-A digits MLP with BN is trained briefly ("pre-trained"), then takes one fine-tuning step on a
-batch of 4 images, with BN frozen, with BN left as it is, and with BN frozen and then (by
-mistake) switched back by model.train().
+A digits MLP with BN is trained briefly ("pre-trained"), then takes one
+fine-tuning step on a batch of 4 images, with BN frozen, with BN left as it
+is, and with BN frozen and then (by mistake) switched back by model.train().
 """
 
 import copy
@@ -20,9 +21,11 @@ train(pretrained, data, lr=0.1, epochs=3)
 
 # %% freeze
 def freeze_bn(model: nn.Module) -> None:
-    """BN uses its running statistics and stops updating them; gamma and beta stop learning."""
+    """BN uses its running statistics and stops
+    updating them; gamma and beta stop learning."""
     for module in model.modules():
-        if isinstance(module, nn.modules.batchnorm._BatchNorm):  # BatchNorm1d/2d/3d, SyncBatchNorm
+        # BatchNorm1d/2d/3d, SyncBatchNorm
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
             module.eval()
             for parameter in module.parameters():
                 parameter.requires_grad_(False)
@@ -30,7 +33,8 @@ def freeze_bn(model: nn.Module) -> None:
 
 # %% step
 def fine_tune_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> None:
-    optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+    optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad],
+                                lr=0.1)
     loss = nn.functional.cross_entropy(model(x), y)
     optimizer.zero_grad()
     loss.backward()
@@ -38,12 +42,14 @@ def fine_tune_step(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> None:
 
 
 def bn_state(model: nn.Module, names: tuple[str, ...]) -> torch.Tensor:
-    """The BN tensors called `names` (running_mean, running_var or weight, bias), in one vector."""
+    """The BN tensors called `names` (running_mean,
+    running_var or weight, bias), in one vector."""
     return torch.cat([getattr(m, name).detach().flatten() for m in model.modules()
                       if isinstance(m, nn.BatchNorm1d) for name in names])
 
 
-RUNNING, AFFINE = ("running_mean", "running_var"), ("weight", "bias")  # weight, bias = gamma, beta
+# weight, bias = gamma, beta
+RUNNING, AFFINE = ("running_mean", "running_var"), ("weight", "bias")
 
 
 def run(mode: str) -> dict:
@@ -56,14 +62,20 @@ def run(mode: str) -> dict:
     x, y = data.x_train[:FINE_TUNE_BATCH], data.y_train[:FINE_TUNE_BATCH]
     # sample 0 with two different batch mates, before the step
     with torch.no_grad():
-        probe = copy.deepcopy(model)  # a copy, so that this probe leaves the statistics alone
+        # a copy, so that this probe leaves the statistics alone
+        probe = copy.deepcopy(model)
         first = probe(data.x_train[:FINE_TUNE_BATCH])[0]
-        second = probe(torch.cat([data.x_train[:1], data.x_test[:FINE_TUNE_BATCH - 1]]))[0]
+        second = probe(
+            torch.cat([data.x_train[:1], data.x_test[: FINE_TUNE_BATCH - 1]])
+        )[0]
     running_before, affine_before = bn_state(model, RUNNING), bn_state(model, AFFINE)
     linear_before = model[0].weight.detach().clone()
     fine_tune_step(model, x, y)
     return {
-        "running_change": (bn_state(model, RUNNING) - running_before).abs().max().item(),
+        "running_change": (bn_state(model, RUNNING) - running_before)
+        .abs()
+        .max()
+        .item(),
         "affine_change": (bn_state(model, AFFINE) - affine_before).abs().max().item(),
         "linear_change": (model[0].weight - linear_before).abs().max().item(),
         "batch_dependence": (first - second).abs().max().item(),
@@ -77,10 +89,13 @@ total_parameters = sum(p.numel() for p in pretrained.parameters())
 # %% report
 if __name__ == "__main__":
     for mode, r in runs.items():
-        print(f"{mode:<18} running stats change {r['running_change']:.4f}  gamma/beta {r['affine_change']:.4f}"
-              f"  first Linear {r['linear_change']:.4f}"
-              f"  sample 0 depends on its batch mates by {r['batch_dependence']:.4f}"
-              f"  trainable {r['trainable']}/{total_parameters}")
+        print(
+            f"{mode:<18} running stats change {r['running_change']:.4f}  "
+            f"gamma/beta {r['affine_change']:.4f}"
+            f"  first Linear {r['linear_change']:.4f}"
+            f"  sample 0 depends on its batch mates by {r['batch_dependence']:.4f}"
+            f"  trainable {r['trainable']}/{total_parameters}"
+        )
     VALUES = {"batch": FINE_TUNE_BATCH, "total_parameters": total_parameters}
     for mode, r in runs.items():
         for key, value in r.items():

@@ -1,5 +1,5 @@
-"""What BatchNorm and LayerNorm do to the differences between channels of an (N, C, H, W) tensor,
-and BatchNorm in eval() folded into the convolution before it.
+"""What BatchNorm and LayerNorm do to the differences between channels of an (N,
+C, H, W) tensor, and BatchNorm in eval() folded into the convolution before it.
 """
 
 import itertools
@@ -13,8 +13,8 @@ N, C, H, W = 16, 8, 8, 8
 
 # %% channels
 def images() -> torch.Tensor:
-    """Channel c has its own level and spread (as after a convolution), and each image its own
-    brightness and contrast: x[n, c] = a_n * (mu_c + s_c * z) + b_n."""
+    """Channel c has its own level and spread (as after a convolution), and each
+    image its own brightness and contrast: x[n, c] = a_n * (mu_c + s_c * z) + b_n."""
     mu = torch.linspace(-3.0, 3.0, C).view(1, C, 1, 1)
     s = torch.linspace(0.5, 2.0, C).view(1, C, 1, 1)
     a = torch.empty(N, 1, 1, 1).uniform_(0.5, 2.0)
@@ -28,20 +28,32 @@ def channel_means(y: torch.Tensor) -> torch.Tensor:
 
 
 def order_kept(before: torch.Tensor, after: torch.Tensor) -> float:
-    """Share of the channel pairs (a, b) of the same image whose order (which mean is larger) survives."""
-    kept = [((before[:, i] > before[:, j]) == (after[:, i] > after[:, j])).float().mean().item()
-            for i, j in itertools.combinations(range(C), 2)]
+    """Share of the channel pairs (a, b) of the same
+    image whose order (which mean is larger) survives."""
+    kept = [
+        ((before[:, i] > before[:, j]) == (after[:, i] > after[:, j]))
+        .float()
+        .mean()
+        .item()
+        for i, j in itertools.combinations(range(C), 2)
+    ]
     return sum(kept) / len(kept)
 
 
 def difference_ratio_error(before: torch.Tensor, after: torch.Tensor) -> float:
-    """LN maps an image's channel means by one shift and one scale: every difference m_a - m_b of an
-    image then shrinks by the same factor. Largest relative deviation from that common factor."""
+    """LN maps an image's channel means by one shift and one scale:
+    every difference m_a - m_b of an image then shrinks by the same
+    factor. Largest relative deviation from that common factor."""
     worst = 0.0
     for n in range(before.shape[0]):
-        ratios = torch.stack([(after[n, i] - after[n, j]) / (before[n, i] - before[n, j])
-                              for i, j in itertools.combinations(range(C), 2)])
-        worst = max(worst, ((ratios - ratios.mean()).abs() / ratios.mean().abs()).max().item())
+        ratios = torch.stack(
+            [
+                (after[n, i] - after[n, j]) / (before[n, i] - before[n, j])
+                for i, j in itertools.combinations(range(C), 2)
+            ]
+        )
+        worst = max(worst,
+                    ((ratios - ratios.mean()).abs() / ratios.mean().abs()).max().item())
     return worst
 
 
@@ -51,10 +63,12 @@ with torch.no_grad():
     y_bn, y_ln = bn(x), ln(x)
 m, m_bn, m_ln = channel_means(x), channel_means(y_bn), channel_means(y_ln)
 channels = {
-    # how far apart the channels are: spread over c of each channel's mean over the whole batch
+    # how far apart the channels are: spread over c
+    # of each channel's mean over the whole batch
     "spread_input": m.mean(0).std().item(), "spread_bn": m_bn.mean(0).std().item(),
     "spread_ln": m_ln.mean(0).std().item(),
-    "bn_channel_mean_max": m_bn.mean(0).abs().max().item(),  # each channel's batch mean after BN
+    # each channel's batch mean after BN
+    "bn_channel_mean_max": m_bn.mean(0).abs().max().item(),
     "bn_channel_std": y_bn.std(dim=(0, 2, 3), unbiased=False).mean().item(),
     "ln_order_kept": order_kept(m, m_ln), "bn_order_kept": order_kept(m, m_bn),
     "ln_ratio_error": difference_ratio_error(m, m_ln),

@@ -3,7 +3,9 @@
 import torch
 
 
-def mean_std(x: torch.Tensor, dims: tuple[int, ...]) -> tuple[torch.Tensor, torch.Tensor]:
+def mean_std(
+    x: torch.Tensor, dims: tuple[int, ...]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean and *biased* std over ``dims`` -- the statistics LayerNorm itself uses."""
     return x.mean(dim=dims), x.std(dim=dims, unbiased=False)
 

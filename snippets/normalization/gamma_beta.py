@@ -1,4 +1,5 @@
-"""Setting LayerNorm's weight (gamma) and bias (beta) by hand moves the output's std and mean."""
+"""Setting LayerNorm's weight (gamma) and bias
+(beta) by hand moves the output's std and mean."""
 
 import itertools
 
@@ -14,7 +15,8 @@ x = 3.0 + 2.0 * torch.randn(3, 10)
 
 # %% affine
 def layer_norm_with(gamma: float, beta: float) -> torch.Tensor:
-    """LayerNorm over the last dim with every weight set to gamma and every bias to beta."""
+    """LayerNorm over the last dim with every
+    weight set to gamma and every bias to beta."""
     layer = nn.LayerNorm(x.shape[-1])
     with torch.no_grad():
         layer.weight.fill_(gamma)
@@ -23,13 +25,15 @@ def layer_norm_with(gamma: float, beta: float) -> torch.Tensor:
 
 
 def output_stats(gamma: float, beta: float) -> dict:
-    """Mean, biased std (what LayerNorm uses) and torch.std's default unbiased std, per row."""
+    """Mean, biased std (what LayerNorm uses) and
+    torch.std's default unbiased std, per row."""
     y = layer_norm_with(gamma, beta)
     mean, std_biased = mean_std(y, (1,))
     return {
         "mean": float(mean.mean()),
         "std_biased": float(std_biased.mean()),
-        "std_unbiased": float(y.std(dim=1).mean()),  # torch.std divides by n - 1 by default
+        # torch.std divides by n - 1 by default
+        "std_unbiased": float(y.std(dim=1).mean()),
     }
 
 
@@ -38,15 +42,23 @@ if __name__ == "__main__":
     rows = []
     for gamma, beta in itertools.product(GAMMAS, BETAS):
         stats = output_stats(gamma, beta)
-        rows.append([gamma, beta, stats["mean"], stats["std_biased"], stats["std_unbiased"]])
-        print(f"gamma={gamma} beta={beta}: mean={stats['mean']:.4f} "
-              f"std(biased)={stats['std_biased']:.4f} std(unbiased)={stats['std_unbiased']:.4f}")
+        rows.append([gamma, beta, stats["mean"], stats["std_biased"],
+                     stats["std_unbiased"]])
+        print(
+            f"gamma={gamma} beta={beta}: mean={stats['mean']:.4f} "
+            f"std(biased)={stats['std_biased']:.4f} "
+            f"std(unbiased)={stats['std_unbiased']:.4f}"
+        )
 
     n = x.shape[-1]
     gamma_last, beta_last = GAMMAS[-1], BETAS[-1]
     last = output_stats(gamma_last, beta_last)
-    TABLES = {"affine": {"columns": ["gamma", "beta", "mean", "std_biased", "std_unbiased"],
-                         "rows": rows}}
+    TABLES = {
+        "affine": {
+            "columns": ["gamma", "beta", "mean", "std_biased", "std_unbiased"],
+            "rows": rows,
+        }
+    }
     VALUES = {
         "n": n,
         "gamma_last": gamma_last,

@@ -1,5 +1,6 @@
-"""GroupNorm written with NumPy and checked against torch.nn.GroupNorm; its two special cases;
-and a picture of which values share one mean/variance in BN, LN, GN and InstanceNorm."""
+"""GroupNorm written with NumPy and checked against
+torch.nn.GroupNorm; its two special cases; and a picture of which
+values share one mean/variance in BN, LN, GN and InstanceNorm."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -14,7 +15,9 @@ MAP_N, MAP_C, MAP_G = 4, 6, 3  # images, channels and groups of the picture
 
 
 # %% numpy
-def group_norm(x: np.ndarray, groups: int, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+def group_norm(
+    x: np.ndarray, groups: int, gamma: np.ndarray, beta: np.ndarray, eps: float = 1e-5
+) -> np.ndarray:
     """x: (N, C, *spatial). Statistics per sample and per group of C/groups channels."""
     n, c = x.shape[:2]
     grouped = x.reshape(n, groups, -1)  # (N, G, C/G * H * W)
@@ -59,37 +62,57 @@ try:
     bad_groups_error = ""
 except ValueError as exc:  # raised when the module is created, before any data
     bad_groups_error = f"{type(exc).__name__}: {exc}"
-fallback_groups = max(g for g in range(1, DEFAULT_GROUPS + 1) if BAD_CHANNELS % g == 0)  # largest divisor <= 32
+# largest divisor <= 32
+fallback_groups = max(g for g in range(1, DEFAULT_GROUPS + 1) if BAD_CHANNELS % g == 0)
 nn.GroupNorm(fallback_groups, BAD_CHANNELS)  # this one is created
 print(f"GroupNorm({DEFAULT_GROUPS}, {BAD_CHANNELS}): {bad_groups_error or 'created'}")
 print(f"GroupNorm({fallback_groups}, {BAD_CHANNELS}): created")
 
 # %% channels
-# scale each channel of every image by its own factor: G = C undoes it, fewer groups keep the ratios between channels
+# scale each channel of every image by its own factor: G = C
+# undoes it, fewer groups keep the ratios between channels
 factors = torch.linspace(0.5, 4.0, x.shape[1]).reshape(1, -1, 1, 1)
 with torch.no_grad():
-    channel_scale_gap_in = (per_channel - nn.GroupNorm(12, 12, affine=False)(x * factors)).abs().max().item()
-    exact = nn.GroupNorm(12, 12, eps=0.0, affine=False)  # without eps, G = C undoes the scaling up to rounding
+    channel_scale_gap_in = (
+        (per_channel - nn.GroupNorm(12, 12, affine=False)(x * factors))
+        .abs()
+        .max()
+        .item()
+    )
+    # without eps, G = C undoes the scaling up to rounding
+    exact = nn.GroupNorm(12, 12, eps=0.0, affine=False)
     channel_scale_gap_in_eps0 = (exact(x) - exact(x * factors)).abs().max().item()
     channel_scale_gap_gn = (gn(x) - gn(x * factors)).abs().max().item()
-print(f"channels rescaled: output change G = C {channel_scale_gap_in:.1e} (eps = 0: {channel_scale_gap_in_eps0:.1e}), "
-      f"G = {gn.num_groups} {channel_scale_gap_gn:.2f}")
+print(
+    f"channels rescaled: output change G = C {channel_scale_gap_in:.1e} (eps = 0: "
+    f"{channel_scale_gap_in_eps0:.1e}), "
+    f"G = {gn.num_groups} {channel_scale_gap_gn:.2f}"
+)
 
 
 # %% picture
-def sharing_map(kind: str, n: int = MAP_N, c: int = MAP_C, groups: int = MAP_G) -> np.ndarray:
-    """Label each (sample, channel) cell with the id of the statistics it is normalized with;
-    the spatial axes H, W are always pooled, so they do not appear."""
+def sharing_map(
+    kind: str, n: int = MAP_N, c: int = MAP_C, groups: int = MAP_G
+) -> np.ndarray:
+    """Label each (sample, channel) cell with the id of the statistics it is normalized
+    with; the spatial axes H, W are always pooled, so they do not appear."""
     sample, channel = np.meshgrid(np.arange(n), np.arange(c), indexing="ij")
-    return {"BN": channel, "LN": sample, "GN": sample * groups + channel // (c // groups),
-            "IN": sample * c + channel}[kind]
+    return {
+        "BN": channel,
+        "LN": sample,
+        "GN": sample * groups + channel // (c // groups),
+        "IN": sample * c + channel,
+    }[kind]
 
 
 # %% report
 if __name__ == "__main__":
-    fig, axes = plt.subplots(1, 4, figsize=(11, 3.2), num="sharing")
-    palette = ListedColormap(plt.get_cmap("tab20").colors + plt.get_cmap("tab20b").colors)
-    for ax, kind in zip(axes, ("BN", "LN", "GN", "IN"), strict=True):
+    plt.rcParams["font.size"] = 13  # figure text at least as large as the page's text
+    fig, axes = plt.subplots(2, 2, figsize=(6, 5.6), num="sharing")
+    palette = ListedColormap(
+        plt.get_cmap("tab20").colors + plt.get_cmap("tab20b").colors
+    )
+    for ax, kind in zip(axes.flat, ("BN", "LN", "GN", "IN"), strict=True):
         ids = sharing_map(kind)
         ax.imshow(ids % palette.N, cmap=palette, vmin=0, vmax=palette.N - 1)
         ax.set_title(kind)
@@ -102,13 +125,18 @@ if __name__ == "__main__":
         ax.grid(which="minor", color="white", linewidth=2)
         ax.tick_params(which="minor", length=0)
     fig.tight_layout()
-    VALUES = {"max_diff": max_diff, "gap_layer": gap_layer, "gap_instance": gap_instance,
-              "batch_independence": batch_independence, "shape": str(tuple(x.shape)),
-              "train_eval_gap": train_eval_gap, "bad_groups_error": bad_groups_error,
-              "statistics_bn": len(np.unique(sharing_map("BN"))), "statistics_ln": len(np.unique(sharing_map("LN"))),
-              "statistics_gn": len(np.unique(sharing_map("GN"))), "statistics_in": len(np.unique(sharing_map("IN"))),
-              "map_n": MAP_N, "map_c": MAP_C, "map_g": MAP_G, "default_groups": DEFAULT_GROUPS,
-              "bad_channels": BAD_CHANNELS, "fallback_groups": fallback_groups, "groups": gn.num_groups,
-              "channels": gn.num_channels, "default_eps": nn.GroupNorm(1, 1).eps,
-              "channel_scale_gap_in": channel_scale_gap_in, "channel_scale_gap_gn": channel_scale_gap_gn,
+    VALUES = {"max_diff": max_diff, "gap_layer": gap_layer,
+              "gap_instance": gap_instance, "batch_independence": batch_independence,
+              "shape": str(tuple(x.shape)), "train_eval_gap": train_eval_gap,
+              "bad_groups_error": bad_groups_error,
+              "statistics_bn": len(np.unique(sharing_map("BN"))),
+              "statistics_ln": len(np.unique(sharing_map("LN"))),
+              "statistics_gn": len(np.unique(sharing_map("GN"))),
+              "statistics_in": len(np.unique(sharing_map("IN"))), "map_n": MAP_N,
+              "map_c": MAP_C, "map_g": MAP_G, "default_groups": DEFAULT_GROUPS,
+              "bad_channels": BAD_CHANNELS, "fallback_groups": fallback_groups,
+              "groups": gn.num_groups, "channels": gn.num_channels,
+              "default_eps": nn.GroupNorm(1, 1).eps,
+              "channel_scale_gap_in": channel_scale_gap_in,
+              "channel_scale_gap_gn": channel_scale_gap_gn,
               "channel_scale_gap_in_eps0": channel_scale_gap_in_eps0}

@@ -1,9 +1,11 @@
-"""Iterated products A_k = s * A_{k-1} @ B_k: when does the norm shrink, stay, or explode?
+"""Iterated products A_k = s * A_{k-1} @ B_k:
+when does the norm shrink, stay, or explode?
 
 Two ways to draw the random n x n matrices B_k:
 - "raw":    entries N(0, 1)     -> B_k stretches a vector by about sqrt(n) per step;
-- "scaled": entries N(0, 1/n)   -> B_k keeps a vector's length on average.
-A third run, "ln", draws B_k as "raw" does but applies LayerNorm to each row of A_k after every product.
+- "scaled": entries N(0, 1/n)   -> B_k keeps a vector's length
+  on average. A third run, "ln", draws B_k as "raw" does but
+  applies LayerNorm to each row of A_k after every product.
 """
 
 import matplotlib.pyplot as plt
@@ -17,16 +19,19 @@ SEED = 42
 
 # %% experiment
 def layer_norm_rows(a: np.ndarray, eps: float = 1e-5) -> np.ndarray:
-    """LayerNorm (gamma = 1, beta = 0) over the last axis: each row gets mean 0 and biased std ~1."""
+    """LayerNorm (gamma = 1, beta = 0) over the last
+    axis: each row gets mean 0 and biased std ~1."""
     mean = a.mean(axis=-1, keepdims=True)
     return (a - mean) / np.sqrt(a.var(axis=-1, keepdims=True) + eps)
 
 
 def frobenius_norms(scale: float, entry_std: float, n: int = N, steps: int = STEPS,
                     seed: int = SEED, layer_norm: bool = False) -> np.ndarray:
-    """||A_k||_F for k = 0..steps, with A_0 and every B_k drawn with the given entry std.
+    """||A_k||_F for k = 0..steps, with A_0 and
+    every B_k drawn with the given entry std.
 
-    With layer_norm=True, A_k = LN(s * A_{k-1} @ B_k): the same matrices, one LayerNorm per step.
+    With layer_norm=True, A_k = LN(s * A_{k-1} @
+    B_k): the same matrices, one LayerNorm per step.
     """
     rng = np.random.default_rng(seed)
     a = rng.normal(0.0, 1.0, size=(n, n))
@@ -41,7 +46,8 @@ def frobenius_norms(scale: float, entry_std: float, n: int = N, steps: int = STE
 
 
 def factor_per_step(norms: np.ndarray) -> float:
-    """Geometric mean of ||A_k|| / ||A_{k-1}||: above 1 the norm grows, below 1 it shrinks."""
+    """Geometric mean of ||A_k|| / ||A_{k-1}||:
+    above 1 the norm grows, below 1 it shrinks."""
     return float((norms[-1] / norms[0]) ** (1.0 / (len(norms) - 1)))
 
 
@@ -60,13 +66,18 @@ runs = {
     "scaled": {s: frobenius_norms(s, entry_std=1.0 / np.sqrt(N)) for s in SCALES},
     "ln": {s: frobenius_norms(s, entry_std=1.0, layer_norm=True) for s in SCALES},
 }
-# after one LayerNorm each of the n rows has norm ~sqrt(n), so ||A_k||_F ~ sqrt(n * n) = n
+# after one LayerNorm each of the n rows has
+# norm ~sqrt(n), so ||A_k||_F ~ sqrt(n * n) = n
 ln_after_first = np.concatenate([norms[1:] for norms in runs["ln"].values()])
 
 if __name__ == "__main__":
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4), sharey=False, num="norms")
-    titles = {"raw": r"$B_k \sim \mathcal{N}(0,\,1)$", "scaled": r"$B_k \sim \mathcal{N}(0,\,1/n)$",
-              "ln": r"$\mathrm{LN}(s\,A_{k-1}B_k)$, $B_k \sim \mathcal{N}(0,\,1)$"}
+    plt.rcParams["font.size"] = 13  # figure text at least as large as the page's text
+    fig, axes = plt.subplots(1, 3, figsize=(7, 2.9), sharey=False, num="norms")
+    titles = {
+        "raw": r"$B_k \sim \mathcal{N}(0,\,1)$",
+        "scaled": r"$B_k \sim \mathcal{N}(0,\,1/n)$",
+        "ln": r"$\mathrm{LN}(s\,A_{k-1}B_k)$" "\n" r"$B_k \sim \mathcal{N}(0,\,1)$",
+    }
     for ax, (kind, by_scale) in zip(axes, runs.items(), strict=True):
         for s, norms in by_scale.items():
             ax.semilogy(norms, label=f"s = {s}")
@@ -74,7 +85,7 @@ if __name__ == "__main__":
         ax.set_xlabel("k")
         ax.set_ylabel(r"$\|A_k\|_F$")
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend()
+    axes[2].legend()  # its curves stay low: the legend hides none of them
     axes[2].sharey(axes[0])  # same scale as the raw run: LayerNorm keeps the norm at n
     fig.tight_layout()
 
@@ -82,8 +93,11 @@ if __name__ == "__main__":
     for kind, by_scale in runs.items():
         for s, norms in by_scale.items():
             f = factor_per_step(norms)
-            print(f"{kind:>6}  s={s:<4} ||A_0||={norms[0]:9.3e}  ||A_{STEPS}||={norms[-1]:9.3e}"
-                  f"  factor/step={f:7.3f} {trend(f)}")
+            print(
+                f"{kind:>6}  s={s:<4} ||A_0||={norms[0]:9.3e}  "
+                f"||A_{STEPS}||={norms[-1]:9.3e}"
+                f"  factor/step={f:7.3f} {trend(f)}"
+            )
 
     TABLES = {
         kind: {

@@ -25,8 +25,9 @@ whole = normalize(x, x.shape)  # normalized_shape = (3, 10): the whole tensor at
 def unbiased_std_after(y: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor:
     """torch.std's default (unbiased, divides by n - 1) over dims of a LayerNorm output.
 
-    LayerNorm makes the *biased* std sigma / sqrt(sigma^2 + eps), just below 1; the unbiased
-    estimate of the same n numbers is sqrt(n / (n - 1)) times larger, so just above 1.
+    LayerNorm makes the *biased* std sigma / sqrt(sigma^2 +
+    eps), just below 1; the unbiased estimate of the same n
+    numbers is sqrt(n / (n - 1)) times larger, so just above 1.
     """
     return y.std(dim=dims)
 
@@ -40,14 +41,16 @@ whole_unbiased = unbiased_std_after(whole, (0, 1))  # n = 30 entries in the whol
 def rows_table() -> list[list]:
     """Per-row statistics before and after, for both choices of normalized_shape."""
     rows = []
-    choices = ((str(tuple(per_row.shape[-1:])), per_row, (1,)), (str(tuple(whole.shape)), whole, (0, 1)))
+    choices = ((str(tuple(per_row.shape[-1:])), per_row, (1,)),
+               (str(tuple(whole.shape)), whole, (0, 1)))
     for name, y, dims in choices:
         mean_x, std_x = mean_std(x, dims)
         mean_y, std_y = mean_std(y, dims)
         groups = [f"x[{i}]" for i in range(ROWS)] if dims == (1,) else ["x"]
         for i, group in enumerate(groups):
-            rows.append([name, group, float(mean_x.flatten()[i]), float(std_x.flatten()[i]),
-                         float(mean_y.flatten()[i]), float(std_y.flatten()[i])])
+            rows.append([name, group, float(mean_x.flatten()[i]),
+                         float(std_x.flatten()[i]), float(mean_y.flatten()[i]),
+                         float(std_y.flatten()[i])])
     return rows
 
 
@@ -60,10 +63,17 @@ if __name__ == "__main__":
         print("  std  of each row :", y.std(dim=1, unbiased=False).numpy().round(6))
         print("  mean of each col :", y.mean(dim=0).numpy().round(3))
         print(f"  Pearson r with x : {pearson(x, y):.6f}")
-    print(f"\ntorch.std default (n - 1), rows of the {shapes['per_row']} output: {row_unbiased.numpy().round(4)}"
-          f"  vs sqrt({n_row}/{n_row - 1}) = {(n_row / (n_row - 1)) ** 0.5:.4f}")
-    print(f"torch.std default (n - 1), whole {shapes['whole']} output: {float(whole_unbiased):.4f}"
-          f"  vs sqrt({n_whole}/{n_whole - 1}) = {(n_whole / (n_whole - 1)) ** 0.5:.4f}")
+    print(
+        f"\ntorch.std default (n - 1), rows of the {shapes['per_row']} output: "
+        f"{row_unbiased.numpy().round(4)}"
+        f"  vs sqrt({n_row}/{n_row - 1}) = {(n_row / (n_row - 1)) ** 0.5:.4f}"
+    )
+    print(
+        f"torch.std default (n - 1), whole {shapes['whole']} output: "
+        f"{float(whole_unbiased):.4f}"
+        f"  vs sqrt({n_whole}/{n_whole - 1}) = "
+        f"{(n_whole / (n_whole - 1)) ** 0.5:.4f}"
+    )
 
     column_means = per_row.mean(dim=0)
     TABLES = {

@@ -1,6 +1,8 @@
-"""Pre-LN's residual stream x_{l+1} = x_l + F(LN(x_l)) grows with depth; the final LayerNorm undoes it.
+"""Pre-LN's residual stream x_{l+1} = x_l + F(LN(x_l))
+grows with depth; the final LayerNorm undoes it.
 
-A stack of freshly initialised pre-LN encoder layers (the same blocks as pre_post_ln.py), no training.
+A stack of freshly initialised pre-LN encoder layers
+(the same blocks as pre_post_ln.py), no training.
 """
 
 import matplotlib.pyplot as plt
@@ -9,7 +11,8 @@ from pre_post_ln import BATCH, D_MODEL, SEEDS, SEQ, encoder
 from torch import nn
 
 BLOCKS = 24
-SHOWN = (0, 6, 12, 18, 24)  # table rows: the stream before any block, then every sixth block
+# table rows: the stream before any block, then every sixth block
+SHOWN = (0, 6, 12, 18, 24)
 
 
 # %% stream
@@ -19,9 +22,11 @@ def token_norm(h: torch.Tensor) -> float:
 
 
 def residual_stream(seed: int, blocks: int = BLOCKS) -> dict[str, list[float]]:
-    """||x_l|| for l = 0..blocks, ||x_l - x_{l-1}|| / ||x_{l-1}||, and ||ln_f(x_l)||, at initialisation."""
+    """||x_l|| for l = 0..blocks, ||x_l - x_{l-1}|| /
+    ||x_{l-1}||, and ||ln_f(x_l)||, at initialisation."""
     layers = encoder(norm_first=True, depth=blocks, seed=seed)
-    ln_f = nn.LayerNorm(D_MODEL)  # GPT-2's final LayerNorm: gamma = 1, beta = 0 at initialisation
+    # GPT-2's final LayerNorm: gamma = 1, beta = 0 at initialisation
+    ln_f = nn.LayerNorm(D_MODEL)
     torch.manual_seed(1)
     h = torch.randn(BATCH, SEQ, D_MODEL)
     with torch.no_grad():
@@ -40,11 +45,15 @@ runs = {seed: residual_stream(seed) for seed in SEEDS}
 
 # %% report
 if __name__ == "__main__":
+    plt.rcParams["font.size"] = 13  # figure text at least as large as the page's text
     fig, ax = plt.subplots(figsize=(6, 3.5), num="residual")
     for seed, run in runs.items():
-        ax.plot(run["norm"], "C0", alpha=0.4 + 0.2 * seed, label=r"$\|x_l\|$" if seed == SEEDS[0] else None)
-        ax.plot(run["ln_f"], "C1--", label=r"$\|\mathrm{LN}_f(x_l)\|$" if seed == SEEDS[0] else None)
-    ax.axhline(D_MODEL**0.5, color="gray", linestyle=":", linewidth=1, label=r"$\sqrt{d}$")
+        ax.plot(run["norm"], "C0", alpha=0.4 + 0.2 * seed,
+                label=r"$\|x_l\|$" if seed == SEEDS[0] else None)
+        ax.plot(run["ln_f"], "C1--",
+                label=r"$\|\mathrm{LN}_f(x_l)\|$" if seed == SEEDS[0] else None)
+    ax.axhline(D_MODEL**0.5, color="gray", linestyle=":", linewidth=1,
+               label=r"$\sqrt{d}$")
     ax.set_xlabel("l")
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
@@ -68,8 +77,19 @@ if __name__ == "__main__":
 
     growth_last = [run["norm"][-1] / run["norm"][0] for run in runs.values()]
     ln_f_all = [value for run in runs.values() for value in run["ln_f"]]
-    TABLES = {"stream": {"columns": ["l", "norm_mean", "growth_min", "growth_max", "update_mean", "ln_f_norm"],
-                         "rows": rows}}
+    TABLES = {
+        "stream": {
+            "columns": [
+                "l",
+                "norm_mean",
+                "growth_min",
+                "growth_max",
+                "update_mean",
+                "ln_f_norm",
+            ],
+            "rows": rows,
+        }
+    }
     VALUES = {
         "blocks": BLOCKS,
         "d_model": D_MODEL,

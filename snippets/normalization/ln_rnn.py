@@ -1,8 +1,9 @@
-"""LayerNorm in a recurrent cell (Ba et al., 2016): normalize the summed input at every time step.
+"""LayerNorm in a recurrent cell (Ba et al., 2016):
+normalize the summed input at every time step.
 
-    a_t = W_hh h_{t-1} + W_xh x_t          (the pre-activation, or "summed input")
-    h_t = relu(a_t)            without LN
-    h_t = relu(LN(a_t))        with LN: mean and std of a_t over the hidden units, at each step t
+    a_t = W_hh h_{t-1} + W_xh x_t          (the pre-activation, or "summed
+    input") h_t = relu(a_t)            without LN h_t = relu(LN(a_t))
+    with LN: mean and std of a_t over the hidden units, at each step t
 
 A ReLU cell, so that a recurrent weight that is too large shows up as growth of ||h_t||.
 Random weights, no training: only the forward dynamics over the time steps.
@@ -29,7 +30,8 @@ def hidden_norms(gain: float, layer_norm: bool, seed: int = SEED) -> list[float]
     for t in range(STEPS):
         a = h @ w_hh.T + x[t] @ w_xh.T
         if layer_norm:
-            a = nn.functional.layer_norm(a, (HIDDEN,))  # statistics of this step, this sample
+            # statistics of this step, this sample
+            a = nn.functional.layer_norm(a, (HIDDEN,))
         h = torch.relu(a)
         norms.append(float(h.norm(dim=1).mean()))
     return norms
@@ -41,17 +43,23 @@ def factor_per_step(norms: list[float]) -> float:
     return (norms[-1] / norms[half]) ** (1.0 / (len(norms) - 1 - half))
 
 
-runs = {(gain, layer_norm): hidden_norms(gain, layer_norm) for gain in GAINS for layer_norm in (False, True)}
+runs = {
+    (gain, layer_norm): hidden_norms(gain, layer_norm)
+    for gain in GAINS
+    for layer_norm in (False, True)
+}
 
 
 # %% report
 if __name__ == "__main__":
+    plt.rcParams["font.size"] = 13  # figure text at least as large as the page's text
     fig, ax = plt.subplots(figsize=(6, 3.5), num="rnn")
     steps = range(1, STEPS + 1)
     for (gain, layer_norm), norms in runs.items():
         style = "--" if layer_norm else "-"
         color = f"C{GAINS.index(gain)}"
-        ax.semilogy(steps, norms, style, color=color, label=f"g = {gain:g}" + (", LN" if layer_norm else ""))
+        ax.semilogy(steps, norms, style, color=color,
+                    label=f"g = {gain:g}" + (", LN" if layer_norm else ""))
     ax.set_xlabel("t")
     ax.set_ylabel(r"$\|h_t\|$")
     ax.grid(True, alpha=0.3)
@@ -60,13 +68,29 @@ if __name__ == "__main__":
 
     rows = []
     for (gain, layer_norm), norms in runs.items():
-        rows.append([gain, "LN" if layer_norm else "—", norms[0], norms[STEPS // 2 - 1], norms[-1],
-                     factor_per_step(norms)])
-        print(f"gain={gain:g} {'LN ' if layer_norm else 'raw'}: ||h_1||={norms[0]:.3g}"
-              f"  ||h_{STEPS}||={norms[-1]:.3g}  factor/step={factor_per_step(norms):.3f}")
-    ln_all = [n for (gain, layer_norm), norms in runs.items() if layer_norm for n in norms]
-    TABLES = {"rnn": {"columns": ["gain", "norm", "h_first", "h_middle", "h_last", "factor_per_step"],
-                      "rows": rows}}
+        rows.append([gain, "LN" if layer_norm else "—", norms[0], norms[STEPS // 2 - 1],
+                     norms[-1], factor_per_step(norms)])
+        print(
+            f"gain={gain:g} {'LN ' if layer_norm else 'raw'}: ||h_1||={norms[0]:.3g}"
+            f"  ||h_{STEPS}||={norms[-1]:.3g}  "
+            f"factor/step={factor_per_step(norms):.3f}"
+        )
+    ln_all = [
+        n for (gain, layer_norm), norms in runs.items() if layer_norm for n in norms
+    ]
+    TABLES = {
+        "rnn": {
+            "columns": [
+                "gain",
+                "norm",
+                "h_first",
+                "h_middle",
+                "h_last",
+                "factor_per_step",
+            ],
+            "rows": rows,
+        }
+    }
     VALUES = {
         "hidden": HIDDEN,
         "steps": STEPS,

@@ -1,4 +1,5 @@
-"""LayerNorm in NumPy, checked against torch.nn.LayerNorm; and the (x - mu)/(sigma + eps) variant."""
+"""LayerNorm in NumPy, checked against torch.nn.LayerNorm;
+and the (x - mu)/(sigma + eps) variant."""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,8 +10,11 @@ EPS = 1e-5
 
 
 # %% numpy
-def layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = EPS) -> np.ndarray:
-    """PyTorch's definition: (x - mean) / sqrt(var + eps) * gamma + beta over the last axis.
+def layer_norm(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = EPS
+) -> np.ndarray:
+    """PyTorch's definition: (x - mean) / sqrt(var
+    + eps) * gamma + beta over the last axis.
 
     var is the biased variance (divide by n, not n - 1).
     """
@@ -20,14 +24,16 @@ def layer_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float = 
 
 
 def layer_norm_sigma_plus_eps(x: np.ndarray, eps: float = EPS) -> np.ndarray:
-    """The variant often written in notes: (x - mean) / (std + eps). Not what PyTorch computes."""
+    """The variant often written in notes: (x - mean)
+    / (std + eps). Not what PyTorch computes."""
     mean = x.mean(axis=-1, keepdims=True)
     return (x - mean) / (x.std(axis=-1, keepdims=True) + eps)
 
 
 # %% check
 def max_difference_from_torch(seed: int = 0) -> float:
-    """Largest |numpy - torch| on a random (4, 8, 16) batch with random gamma and beta."""
+    """Largest |numpy - torch| on a random (4,
+    8, 16) batch with random gamma and beta."""
     rng = np.random.default_rng(seed)
     x = rng.normal(2.0, 3.0, size=(4, 8, 16))
     gamma, beta = rng.normal(size=16), rng.normal(size=16)
@@ -40,15 +46,19 @@ def max_difference_from_torch(seed: int = 0) -> float:
 
 
 def variant_gap(sigma: float, seed: int = 0) -> float:
-    """Largest |difference| between the two formulas on rows whose std is about sigma."""
+    """Largest |difference| between the two
+    formulas on rows whose std is about sigma."""
     rng = np.random.default_rng(seed)
     x = rng.normal(0.0, sigma, size=(64, 512))
     ones, zeros = np.ones(512), np.zeros(512)
-    return float(np.abs(layer_norm(x, ones, zeros) - layer_norm_sigma_plus_eps(x)).max())
+    return float(
+        np.abs(layer_norm(x, ones, zeros) - layer_norm_sigma_plus_eps(x)).max()
+    )
 
 
 def output_ratio(sigma: np.ndarray, eps: float = EPS) -> np.ndarray:
-    """(sigma + eps) / sqrt(sigma^2 + eps): how much smaller PyTorch's output is than the variant's."""
+    """(sigma + eps) / sqrt(sigma^2 + eps): how much
+    smaller PyTorch's output is than the variant's."""
     return (sigma + eps) / np.sqrt(sigma**2 + eps)
 
 
@@ -63,12 +73,17 @@ if __name__ == "__main__":
         gap = variant_gap(sigma)
         ratio = float(output_ratio(np.array(sigma)))
         rows.append([sigma, gap, ratio])
-        print(f"sigma={sigma:>7g}: max gap={gap:.3e}  output ratio torch/variant={ratio:.4f}")
+        print(
+            f"sigma={sigma:>7g}: max gap={gap:.3e}  output ratio "
+            f"torch/variant={ratio:.4f}"
+        )
 
     grid = np.logspace(-5, 1, 200)
+    plt.rcParams["font.size"] = 13  # figure text at least as large as the page's text
     fig, ax = plt.subplots(figsize=(6, 3.5), num="ratio")
     ax.semilogx(grid, output_ratio(grid))
-    ax.axvline(np.sqrt(EPS), color="gray", linestyle="--", label=r"$\sigma = \sqrt{\varepsilon}$")
+    ax.axvline(np.sqrt(EPS), color="gray", linestyle="--",
+               label=r"$\sigma = \sqrt{\varepsilon}$")
     ax.set_xlabel(r"$\sigma$")
     ax.set_ylabel(r"$(\sigma+\varepsilon)\,/\,\sqrt{\sigma^2+\varepsilon}$")
     ax.grid(True, alpha=0.3)

@@ -1,4 +1,5 @@
-"""Training vs inference: running statistics after k steps, and train() vs eval() on the same input."""
+"""Training vs inference: running statistics after k
+steps, and train() vs eval() on the same input."""
 
 import torch
 from torch import nn
@@ -17,7 +18,8 @@ def batch() -> torch.Tensor:
 
 
 # %% running
-bn = nn.BatchNorm1d(3, momentum=MOMENTUM)  # running <- (1 - momentum) * running + momentum * batch statistic
+# running <- (1 - momentum) * running + momentum * batch statistic
+bn = nn.BatchNorm1d(3, momentum=MOMENTUM)
 rows = []
 for step in range(1, max(STEPS) + 1):
     bn.train()
@@ -25,14 +27,20 @@ for step in range(1, max(STEPS) + 1):
     if step in STEPS:
         mean_error = (bn.running_mean - TRUE_MEAN).abs().max().item()
         var_ratio = (bn.running_var / TRUE_STD**2).tolist()
-        rows.append([step, (1 - MOMENTUM)**step, mean_error, min(var_ratio), max(var_ratio)])
-        print(f"k={step:3d}  (1-momentum)^k={(1 - MOMENTUM)**step:.4f}  max|running_mean - mu|={mean_error:.3f}"
-              f"  running_var / sigma^2 in [{min(var_ratio):.3f}, {max(var_ratio):.3f}]")
+        rows.append([step, (1 - MOMENTUM)**step, mean_error, min(var_ratio),
+                     max(var_ratio)])
+        print(
+            f"k={step:3d}  (1-momentum)^k={(1 - MOMENTUM) ** step:.4f}  "
+            f"max|running_mean - mu|={mean_error:.3f}"
+            f"  running_var / sigma^2 in [{min(var_ratio):.3f}, "
+            f"{max(var_ratio):.3f}]"
+        )
 
 # %% modes
 x = batch()[:N_INPUTS]
 bn.train()
-train_out = bn(x).detach()  # uses this batch's own statistics -- and updates the running ones
+# uses this batch's own statistics -- and updates the running ones
+train_out = bn(x).detach()
 bn.eval()
 eval_out = bn(x).detach()  # uses running_mean / running_var
 train_eval_gap = (train_out - eval_out).abs().max().item()
@@ -48,16 +56,33 @@ bn.eval()
 single_out = bn(single).detach()
 single_vs_batch = (single_out - eval_out[:1]).abs().max().item()
 
-pair_out = nn.BatchNorm1d(3).train()(x[:2]).detach()  # batch of two: every output is +-1
-print(f"same {N_INPUTS} inputs, train() vs eval(): max |difference| = {train_eval_gap:.3f}")
+# batch of two: every output is +-1
+pair_out = nn.BatchNorm1d(3).train()(x[:2]).detach()
+print(
+    f"same {N_INPUTS} inputs, train() vs eval(): max |difference| = "
+    f"{train_eval_gap:.3f}"
+)
 print(f"batch of 1 in train(): {single_error or 'no error'}")
-print(f"batch of 1 in eval() vs the same sample in a batch of {N_INPUTS}: {single_vs_batch:.1e}")
+print(
+    f"batch of 1 in eval() vs the same sample in a batch of {N_INPUTS}: "
+    f"{single_vs_batch:.1e}"
+)
 print("batch of 2 in train():", pair_out.numpy().round(4).tolist())
 
 # %% report
 if __name__ == "__main__":
-    TABLES = {"running": {"columns": ["k", "bias_left", "mean_error", "var_ratio_min", "var_ratio_max"],
-                          "rows": rows}}
+    TABLES = {
+        "running": {
+            "columns": [
+                "k",
+                "bias_left",
+                "mean_error",
+                "var_ratio_min",
+                "var_ratio_max",
+            ],
+            "rows": rows,
+        }
+    }
     VALUES = {
         "batch": BATCH,
         "momentum": MOMENTUM,

@@ -1,7 +1,8 @@
-"""Which activation in the hidden layers: the digits (act_common.py) with a deeper MLP, six hidden
-Linear(64, 64) layers, trained the same way with each activation: plain SGD, the same learning rate,
-the same minibatch order, two seeds; once with PyTorch's default initialization, once with the
-initialization meant for the activation (Xavier for sigmoid and tanh, He for the ReLU family).
+"""Which activation in the hidden layers: the digits (act_common.py) with a
+deeper MLP, six hidden Linear(64, 64) layers, trained the same way with each
+activation: plain SGD, the same learning rate, the same minibatch order, two
+seeds; once with PyTorch's default initialization, once with the initialization
+meant for the activation (Xavier for sigmoid and tanh, He for the ReLU family).
 """
 
 import math
@@ -28,7 +29,8 @@ def run(act_name: str, init: str, seed: int) -> tuple[float, float]:
     widths = [x_train.shape[1]] + [WIDTH] * DEPTH + [10]
     layers = [nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:], strict=True)]
     for layer in layers[:-1]:
-        if init == "xavier":   # Glorot and Bengio (2010): Var(w) = 2 / (fan_in + fan_out)
+        # Glorot and Bengio (2010): Var(w) = 2 / (fan_in + fan_out)
+        if init == "xavier":
             nn.init.xavier_normal_(layer.weight)
             nn.init.zeros_(layer.bias)
         elif init == "he":     # He et al. (2015): Var(w) = 2 / fan_in
@@ -62,22 +64,46 @@ rows = []
 for name in ACTS:
     default = results[name, "default"]
     matched = results[name, MATCHED.get(name, "he")]
-    rows.append([name, statistics.mean(r[0] for r in default), statistics.mean(r[1] for r in default),
-                 MATCHED.get(name, "he").replace("xavier", "Xavier").replace("he", "He"),
-                 statistics.mean(r[0] for r in matched), statistics.mean(r[1] for r in matched)])
-loss = {(row[0], "default"): row[1] for row in rows} | {(row[0], "matched"): row[4] for row in rows}
-acc = {(row[0], "default"): row[2] for row in rows} | {(row[0], "matched"): row[5] for row in rows}
+    rows.append(
+        [
+            name,
+            statistics.mean(r[0] for r in default),
+            statistics.mean(r[1] for r in default),
+            MATCHED.get(name, "he").replace("xavier", "Xavier").replace("he", "He"),
+            statistics.mean(r[0] for r in matched),
+            statistics.mean(r[1] for r in matched),
+        ]
+    )
+loss = {(row[0], "default"): row[1] for row in rows} | {
+    (row[0], "matched"): row[4] for row in rows
+}
+acc = {(row[0], "default"): row[2] for row in rows} | {
+    (row[0], "matched"): row[5] for row in rows
+}
 
 # %%
-TABLES = {"hidden": {"columns": ["activation", "loss_default", "acc_default", "init", "loss_matched",
-                                 "acc_matched"], "rows": rows}}
-VALUES = {"depth": DEPTH, "width": WIDTH, "lr": LR, "epochs": EPOCHS, "seeds": len(SEEDS), "chance": CHANCE,
-          **{f"loss_{n.lower().replace(' ', '_')}_{k}": v for (n, k), v in loss.items()},
-          **{f"acc_{n.lower().replace(' ', '_')}_{k}": v for (n, k), v in acc.items()}}
+TABLES = {"hidden": {"columns": ["activation", "loss_default", "acc_default", "init",
+                                 "loss_matched", "acc_matched"], "rows": rows}}
+VALUES = {
+    "depth": DEPTH,
+    "width": WIDTH,
+    "lr": LR,
+    "epochs": EPOCHS,
+    "seeds": len(SEEDS),
+    "chance": CHANCE,
+    **{f"loss_{n.lower().replace(' ', '_')}_{k}": v for (n, k), v in loss.items()},
+    **{f"acc_{n.lower().replace(' ', '_')}_{k}": v for (n, k), v in acc.items()},
+}
 
 if __name__ == "__main__":
-    print(f"MLP 64 → {DEPTH} × {WIDTH} → 10, SGD lr={LR:g}, {EPOCHS} epochs, seeds {SEEDS}; "
-          f"chance-level loss ln 10 = {CHANCE:.3f}")
+    print(
+        f"MLP 64 → {DEPTH} × {WIDTH} → 10, SGD lr={LR:g}, {EPOCHS} epochs, seeds "
+        f"{SEEDS}; "
+        f"chance-level loss ln 10 = {CHANCE:.3f}"
+    )
     for name, l_def, a_def, init, l_m, a_m in rows:
-        print(f"{name:10s} default init: loss {l_def:.3f}, accuracy {a_def:.3f}   {init:6s}: loss {l_m:.3f}, "
-              f"accuracy {a_m:.3f}")
+        print(
+            f"{name:10s} default init: loss {l_def:.3f}, accuracy {a_def:.3f}   "
+            f"{init:6s}: loss {l_m:.3f}, "
+            f"accuracy {a_m:.3f}"
+        )

@@ -1,8 +1,9 @@
-"""Cost per element of each activation on this CPU (one thread, float32): forward, and forward +
-backward, on 2^20 elements, next to x + 1 (one pass over the same memory, for reference). Then the
-share of the activation in one hidden layer of an MLP (Linear(256, 256) on a batch of 256, then the
-activation): the activation's forward and backward over the Linear layer's plus the activation's,
-each timed alone. Median of a few repeats, after a warm-up.
+"""Cost per element of each activation on this CPU (one thread, float32):
+forward, and forward + backward, on 2^20 elements, next to x + 1 (one pass over
+the same memory, for reference). Then the share of the activation in one hidden
+layer of an MLP (Linear(256, 256) on a batch of 256, then the activation): the
+activation's forward and backward over the Linear layer's plus the
+activation's, each timed alone. Median of a few repeats, after a warm-up.
 """
 
 import statistics
@@ -31,7 +32,8 @@ ACTIVATIONS = {
 
 # %% timing
 def median_seconds(step):
-    """Median over REPEATS of the mean time of CALLS calls of step(), after one untimed group."""
+    """Median over REPEATS of the mean time of CALLS
+    calls of step(), after one untimed group."""
     for _ in range(CALLS):
         step()
     times = []
@@ -79,38 +81,78 @@ def linear_step():
 
 
 def activation_step(f):
-    """Forward and backward through the activation, on the Linear layer's output shape."""
+    """Forward and backward through the activation,
+    on the Linear layer's output shape."""
     torch.autograd.grad(f(z_layer), z_layer, g_out)
 
 
 # %% measure
-forward_ns = {name: median_seconds(lambda f=f: forward(f)) / N * 1e9 for name, f in ACTIVATIONS.items()}
-both_ns = {name: median_seconds(lambda f=f: forward_backward(f)) / N * 1e9 for name, f in ACTIVATIONS.items()}
+forward_ns = {
+    name: median_seconds(lambda f=f: forward(f)) / N * 1e9
+    for name, f in ACTIVATIONS.items()
+}
+both_ns = {
+    name: median_seconds(lambda f=f: forward_backward(f)) / N * 1e9
+    for name, f in ACTIVATIONS.items()
+}
 add_ns = median_seconds(add_one) / N * 1e9
 linear_only = median_seconds(linear_step)
-act = {name: median_seconds(lambda f=f: activation_step(f)) for name, f in ACTIVATIONS.items()}
+act = {
+    name: median_seconds(lambda f=f: activation_step(f))
+    for name, f in ACTIVATIONS.items()
+}
 share = {name: t / (linear_only + t) * 100 for name, t in act.items()}
 
 # %%
 relu = forward_ns["ReLU"]
-TABLES = {"cost": {"columns": ["function", "forward_ns", "forward_backward_ns", "vs_relu", "layer_share_pct"],
-                   "rows": [[name, forward_ns[name], both_ns[name], forward_ns[name] / relu, share[name]]
-                            for name in ACTIVATIONS]}}
-VALUES = {"n": "2²⁰", "width": WIDTH, "batch": BATCH, "repeats": REPEATS, "calls": CALLS,
-          "threads": torch.get_num_threads(),
-          "add_ns": add_ns, "relu_ns": relu, "tanh_ns": forward_ns["tanh"], "sigmoid_ns": forward_ns["sigmoid"],
-          "relu_vs_add": relu / add_ns, "linear_us": linear_only * 1e6,
-          "slowest_vs_relu": max(forward_ns.values()) / relu, "slowest": max(forward_ns, key=forward_ns.get),
-          "share_max": max(share.values()), "share_relu": share["ReLU"], "share_tanh": share["tanh"],
-          "share_min": min(share.values())}
+TABLES = {
+    "cost": {
+        "columns": [
+            "function",
+            "forward_ns",
+            "forward_backward_ns",
+            "vs_relu",
+            "layer_share_pct",
+        ],
+        "rows": [
+            [
+                name,
+                forward_ns[name],
+                both_ns[name],
+                forward_ns[name] / relu,
+                share[name],
+            ]
+            for name in ACTIVATIONS
+        ],
+    }
+}
+VALUES = {"n": "2²⁰", "width": WIDTH, "batch": BATCH, "repeats": REPEATS,
+          "calls": CALLS, "threads": torch.get_num_threads(), "add_ns": add_ns,
+          "relu_ns": relu, "tanh_ns": forward_ns["tanh"],
+          "sigmoid_ns": forward_ns["sigmoid"], "relu_vs_add": relu / add_ns,
+          "linear_us": linear_only * 1e6,
+          "slowest_vs_relu": max(forward_ns.values()) / relu,
+          "slowest": max(forward_ns, key=forward_ns.get),
+          "share_max": max(share.values()), "share_relu": share["ReLU"],
+          "share_tanh": share["tanh"], "share_min": min(share.values())}
 FIXED = ("n", "width", "batch", "repeats", "calls", "threads")
 TIMINGS = [name for name in VALUES if name not in FIXED] + list(TABLES)
 
 if __name__ == "__main__":
-    print(f"2^20 float32 elements, {REPEATS} repeats of {CALLS} calls, threads: {torch.get_num_threads()}")
-    print(f"layer: Linear({WIDTH}, {WIDTH}) on a batch of {BATCH}, then the activation, forward + backward")
+    print(
+        f"2^20 float32 elements, {REPEATS} repeats of {CALLS} calls, threads: "
+        f"{torch.get_num_threads()}"
+    )
+    print(
+        f"layer: Linear({WIDTH}, {WIDTH}) on a batch of {BATCH}, then the "
+        "activation, forward + backward"
+    )
     # the measured times go to stderr: the printed output must be the same on every run
     print(f"x + 1: {add_ns:.2f} ns per element", file=sys.stderr)
     for name in ACTIVATIONS:
-        print(f"{name:12s} forward {forward_ns[name]:6.2f} ns, forward+backward {both_ns[name]:6.2f} ns "
-              f"per element; share of the layer {share[name]:5.1f}%", file=sys.stderr)
+        print(
+            f"{name:12s} forward {forward_ns[name]:6.2f} ns, forward+backward "
+            f"{both_ns[name]:6.2f} ns "
+            f"per element; share of the layer {share[name]:5.1f}%",
+            file=sys.stderr,
+        )

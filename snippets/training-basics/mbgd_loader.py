@@ -1,9 +1,11 @@
-"""Epochs, iterations and batches with PyTorch's DataLoader, and a loop equal to Keras's fit(batch_size=32).
+"""Epochs, iterations and batches with PyTorch's
+DataLoader, and a loop equal to Keras's fit(batch_size=32).
 
-len(loader) is the number of updates per epoch: ceil(N / batch_size), or floor(N / batch_size) with
-drop_last=True. Then the training loop the seed writes as Keras's model.fit(..., batch_size=32,
-epochs=10), in PyTorch, on the card's linear regression; and two pitfalls of the loader: a last batch
-of one sample (BatchNorm refuses it) and data stored sorted by label with shuffle=False (the default).
+len(loader) is the number of updates per epoch: ceil(N / batch_size), or floor(N /
+batch_size) with drop_last=True. Then the training loop the seed writes as Keras's
+model.fit(..., batch_size=32, epochs=10), in PyTorch, on the card's linear
+regression; and two pitfalls of the loader: a last batch of one sample (BatchNorm
+refuses it) and data stored sorted by label with shuffle=False (the default).
 """
 
 import inspect
@@ -31,22 +33,34 @@ DIGITS_LR = 0.5
 # %% steps
 rows = []
 for n, batch_size, drop_last in CASES:
-    loader = DataLoader(TensorDataset(torch.arange(n)), batch_size=batch_size, drop_last=drop_last)
-    batches = list(loader.batch_sampler)          # the index lists one epoch yields (no data copied)
-    rows.append([n, batch_size, str(drop_last), len(loader), len(batches), len(batches[-1]),
-                 sum(len(b) for b in batches), EPOCHS * len(loader)])
-    assert len(loader) == (n // batch_size if drop_last else math.ceil(n / batch_size)) == len(batches)
+    loader = DataLoader(TensorDataset(torch.arange(n)), batch_size=batch_size,
+                        drop_last=drop_last)
+    # the index lists one epoch yields (no data copied)
+    batches = list(loader.batch_sampler)
+    rows.append([n, batch_size, str(drop_last), len(loader), len(batches),
+                 len(batches[-1]), sum(len(b) for b in batches), EPOCHS * len(loader)])
+    assert (
+        len(loader)
+        == (n // batch_size if drop_last else math.ceil(n / batch_size))
+        == len(batches)
+    )
 
 defaults = inspect.signature(DataLoader.__init__).parameters
 default_batch_size = defaults["batch_size"].default
 default_drop_last = defaults["drop_last"].default
-default_sampler = type(DataLoader(TensorDataset(torch.arange(3))).sampler).__name__  # SequentialSampler: no shuffling
+# SequentialSampler: no shuffling
+default_sampler = type(DataLoader(TensorDataset(torch.arange(3))).sampler).__name__
 
 # %% data
 X_np, y_np = make_data()                      # the card's training set (N samples)
-X_val_np, y_val_np = make_data(N_VAL, seed=1)  # a validation set from the same distribution
-x_train, y_train = torch.tensor(X_np[:, :1], dtype=torch.float32), torch.tensor(y_np[:, None], dtype=torch.float32)
-x_val, y_val = torch.tensor(X_val_np[:, :1], dtype=torch.float32), torch.tensor(y_val_np[:, None], dtype=torch.float32)
+# a validation set from the same distribution
+X_val_np, y_val_np = make_data(N_VAL, seed=1)
+x_train, y_train = torch.tensor(X_np[:, :1], dtype=torch.float32), torch.tensor(
+    y_np[:, None], dtype=torch.float32,
+)
+x_val, y_val = torch.tensor(X_val_np[:, :1], dtype=torch.float32), torch.tensor(
+    y_val_np[:, None], dtype=torch.float32,
+)
 
 
 def start_model() -> nn.Linear:
@@ -58,18 +72,21 @@ def start_model() -> nn.Linear:
 
 
 # %% fit
-# Keras: model.fit(x_train, y_train, validation_data=(x_val, y_val), batch_size=32, epochs=10)
+# Keras: model.fit(x_train, y_train,
+# validation_data=(x_val, y_val), batch_size=32, epochs=10)
 torch.manual_seed(0)
 model = start_model()
 optimizer = torch.optim.SGD(model.parameters(), lr=LR)
 loss_fn = nn.MSELoss()
-loader = DataLoader(TensorDataset(x_train, y_train), batch_size=BATCH, shuffle=True)  # Keras shuffles by default
+# Keras shuffles by default
+loader = DataLoader(TensorDataset(x_train, y_train), batch_size=BATCH, shuffle=True)
 steps = 0
 history = []
 for epoch in range(EPOCHS):
     model.train()
     batch_losses = []
-    for xb, yb in loader:                    # len(loader) = ceil(N / 32) iterations per epoch
+    # len(loader) = ceil(N / 32) iterations per epoch
+    for xb, yb in loader:
         optimizer.zero_grad()
         batch_loss = loss_fn(model(xb), yb)
         batch_loss.backward()
@@ -80,12 +97,19 @@ for epoch in range(EPOCHS):
     with torch.no_grad():
         val_loss = loss_fn(model(x_val), y_val).item()
         train_loss_now = loss_fn(model(x_train), y_train).item()
-    history.append((epoch + 1, steps, float(np.mean(batch_losses)), train_loss_now, val_loss))
-    print(f"epoch {epoch + 1}/{EPOCHS}  steps {steps}  loss {np.mean(batch_losses):.4f}  val_loss {val_loss:.4f}")
+    history.append((epoch + 1, steps, float(np.mean(batch_losses)), train_loss_now,
+                    val_loss))
+    print(
+        f"epoch {epoch + 1}/{EPOCHS}  steps {steps}  loss "
+        f"{np.mean(batch_losses):.4f}  val_loss {val_loss:.4f}"
+    )
 
 # %% last-batch
-# N = 1025, batch 32: the last batch has 1 sample; BatchNorm1d in train() cannot normalize one value
-net = nn.Sequential(nn.Linear(1, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 1)).train()
+# N = 1025, batch 32: the last batch has 1 sample;
+# BatchNorm1d in train() cannot normalize one value
+net = nn.Sequential(
+    nn.Linear(1, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 1)
+).train()
 odd = TensorDataset(torch.randn(ODD_N, 1), torch.randn(ODD_N, 1))
 last_batch_error = "none"
 try:
@@ -98,13 +122,15 @@ for xb, _ in DataLoader(odd, batch_size=BATCH, drop_last=True):
     net(xb)                                  # no error: the 1-sample batch is dropped
 
 # %% sorted
-# the digits (scikit-learn, bundled) stored sorted by label; shuffle=False is DataLoader's default
+# the digits (scikit-learn, bundled) stored sorted
+# by label; shuffle=False is DataLoader's default
 digits = load_digits()
 images = torch.tensor(digits.data / 16.0, dtype=torch.float32)
 labels = torch.tensor(digits.target)
 split = torch.from_numpy(np.random.default_rng(0).permutation(len(labels)))
 test, train_idx = split[:DIGITS_TEST], split[DIGITS_TEST:]
-train_idx = train_idx[torch.argsort(labels[train_idx], stable=True)]   # 0, 0, ..., 1, 1, ..., 9, 9
+# 0, 0, ..., 1, 1, ..., 9, 9
+train_idx = train_idx[torch.argsort(labels[train_idx], stable=True)]
 sorted_set = TensorDataset(images[train_idx], labels[train_idx])
 sorted_accuracy, last_batch_labels = {}, {}
 for shuffle in (False, True):
@@ -128,29 +154,60 @@ theta_star = optimum(X_np, y_np)
 loss_star = loss(theta_star, X_np, y_np)
 if __name__ == "__main__":
     print(f"updates: {steps} = {EPOCHS} epochs x {len(loader)} steps per epoch")
-    print(f"w = {model.weight.item():.3f}, b = {model.bias.item():.3f}  (least squares: {theta_star[0]:.3f}, "
-          f"{theta_star[1]:.3f})")
-    print(f"DataLoader defaults: batch_size={default_batch_size}, sampler {default_sampler}, "
-          f"drop_last={default_drop_last}")
-    print(f"N={ODD_N}, batch {BATCH}, BatchNorm1d in train(): {last_batch_error}; with drop_last=True: fine")
-    print(f"digits sorted by label, {SORTED_EPOCHS} epochs: test accuracy {sorted_accuracy[False]:.1f}% "
-          f"without shuffling ({predicted_last_class:.1f}% of test images called '9'), "
-          f"{sorted_accuracy[True]:.1f}% with shuffling")
-    TABLES = {"steps": {"columns": ["N", "batch_size", "drop_last", "len_loader", "batches", "last_batch",
-                                    "samples_seen", "updates"], "rows": rows},
-              "history": {"columns": ["epoch", "steps", "reported_loss", "train_loss", "val_loss"],
-                          "rows": [list(h) for h in history]}}
-    VALUES = {"epochs": EPOCHS, "batch": BATCH, "lr": LR, "n": N, "n_val": N_VAL, "steps": steps,
-              "steps_per_epoch": len(loader), "mnist_train": MNIST_TRAIN,
-              "mnist_steps": math.ceil(MNIST_TRAIN / BATCH), "mnist_updates": EPOCHS * math.ceil(MNIST_TRAIN / BATCH),
+    print(
+        f"w = {model.weight.item():.3f}, b = {model.bias.item():.3f}  (least "
+        f"squares: {theta_star[0]:.3f}, "
+        f"{theta_star[1]:.3f})"
+    )
+    print(
+        f"DataLoader defaults: batch_size={default_batch_size}, sampler "
+        f"{default_sampler}, "
+        f"drop_last={default_drop_last}"
+    )
+    print(
+        f"N={ODD_N}, batch {BATCH}, BatchNorm1d in train(): {last_batch_error}; "
+        "with drop_last=True: fine"
+    )
+    print(
+        f"digits sorted by label, {SORTED_EPOCHS} epochs: test accuracy "
+        f"{sorted_accuracy[False]:.1f}% "
+        f"without shuffling ({predicted_last_class:.1f}% of test images called '9'), "
+        f"{sorted_accuracy[True]:.1f}% with shuffling"
+    )
+    TABLES = {
+        "steps": {
+            "columns": [
+                "N",
+                "batch_size",
+                "drop_last",
+                "len_loader",
+                "batches",
+                "last_batch",
+                "samples_seen",
+                "updates",
+            ],
+            "rows": rows,
+        },
+        "history": {
+            "columns": ["epoch", "steps", "reported_loss", "train_loss", "val_loss"],
+            "rows": [list(h) for h in history],
+        },
+    }
+    VALUES = {"epochs": EPOCHS, "batch": BATCH, "lr": LR, "n": N, "n_val": N_VAL,
+              "steps": steps, "steps_per_epoch": len(loader),
+              "mnist_train": MNIST_TRAIN, "mnist_steps": math.ceil(MNIST_TRAIN / BATCH),
+              "mnist_updates": EPOCHS * math.ceil(MNIST_TRAIN / BATCH),
               "w_fit": model.weight.item(), "b_fit": model.bias.item(),
               "w_star": theta_star[0], "b_star": theta_star[1], "loss_star": loss_star,
               "reported_loss_epoch1": history[0][2], "train_loss_epoch1": history[0][3],
               "val_loss_last": history[-1][4], "train_loss_last": history[-1][3],
-              "default_batch_size": default_batch_size, "default_sampler": default_sampler,
+              "default_batch_size": default_batch_size,
+              "default_sampler": default_sampler,
               "default_drop_last": str(default_drop_last),
-              "last_batch_error": last_batch_error, "last_batch_size": last_batch_size, "odd_n": ODD_N,
-              "last_batch_main": rows[0][5],
-              "sorted_epochs": SORTED_EPOCHS, "digits_lr": DIGITS_LR, "digits_test": DIGITS_TEST,
-              "digits_train": len(train_idx), "sorted_acc_no_shuffle": sorted_accuracy[False],
-              "sorted_acc_shuffle": sorted_accuracy[True], "sorted_predicted_9": predicted_last_class}
+              "last_batch_error": last_batch_error, "last_batch_size": last_batch_size,
+              "odd_n": ODD_N, "last_batch_main": rows[0][5],
+              "sorted_epochs": SORTED_EPOCHS, "digits_lr": DIGITS_LR,
+              "digits_test": DIGITS_TEST, "digits_train": len(train_idx),
+              "sorted_acc_no_shuffle": sorted_accuracy[False],
+              "sorted_acc_shuffle": sorted_accuracy[True],
+              "sorted_predicted_9": predicted_last_class}

@@ -1,8 +1,10 @@
-"""Are powers of two faster batch sizes? Wall time of one training epoch on this CPU, B around 32..256.
+"""Are powers of two faster batch sizes? Wall time
+of one training epoch on this CPU, B around 32..256.
 
-A small MLP (64 -> 256 -> 256 -> 10, ReLU, cross-entropy, plain SGD) is trained for whole epochs on
-N random samples; each batch size is timed in turn (round robin, after a warm-up epoch), and the
-median of the repeats is kept. B = 1 (SGD) is timed on a part of an epoch and given per sample.
+A small MLP (64 -> 256 -> 256 -> 10, ReLU, cross-entropy, plain SGD) is
+trained for whole epochs on N random samples; each batch size is timed in
+turn (round robin, after a warm-up epoch), and the median of the repeats
+is kept. B = 1 (SGD) is timed on a part of an epoch and given per sample.
 One compute thread, float32, CPU only: there is no GPU on this machine.
 """
 
@@ -14,7 +16,8 @@ import time
 import torch
 from torch import nn
 
-N = 2000           # not a multiple of any B around the powers of two: every B has a partial last batch
+# not a multiple of any B around the powers of two: every B has a partial last batch
+N = 2000
 WIDTHS = (64, 256, 256, 10)
 POWERS = (32, 64, 128, 256)
 BATCH_SIZES = tuple(sorted({16} | {p + d for p in POWERS for d in (-1, 0, 1)}))
@@ -25,13 +28,15 @@ SGD_STEPS = 256      # B = 1 is timed on this many updates (a part of an epoch)
 torch.manual_seed(0)
 x = torch.randn(N, WIDTHS[0])
 labels = torch.randint(0, WIDTHS[-1], (N,))
-model = nn.Sequential(nn.Linear(WIDTHS[0], WIDTHS[1]), nn.ReLU(), nn.Linear(WIDTHS[1], WIDTHS[2]), nn.ReLU(),
+model = nn.Sequential(nn.Linear(WIDTHS[0], WIDTHS[1]), nn.ReLU(),
+                      nn.Linear(WIDTHS[1], WIDTHS[2]), nn.ReLU(),
                       nn.Linear(WIDTHS[2], WIDTHS[3]))
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 
 
 def epoch(batch_size: int, samples: int = N) -> int:
-    """One pass over `samples` shuffled samples in batches of `batch_size`; returns the number of updates."""
+    """One pass over `samples` shuffled samples in batches
+    of `batch_size`; returns the number of updates."""
     order = torch.randperm(N)[:samples]
     updates = 0
     for start in range(0, samples, batch_size):
@@ -48,9 +53,10 @@ steps_per_epoch = {size: math.ceil(N / size) for size in BATCH_SIZES}
 
 # %% timing
 def measure() -> tuple[dict[int, float], float, float, float]:
-    """Median milliseconds per epoch for each batch size, microseconds per sample for B = 1, how much
-    the repeats of one batch size differ ((max - min) / median, the median of it over the batch sizes),
-    and milliseconds per epoch of full-batch GD (B = N: one update)."""
+    """Median milliseconds per epoch for each batch size, microseconds
+    per sample for B = 1, how much the repeats of one batch size differ
+    ((max - min) / median, the median of it over the batch sizes), and
+    milliseconds per epoch of full-batch GD (B = N: one update)."""
     times: dict[int, list[float]] = {size: [] for size in BATCH_SIZES}
     sgd: list[float] = []
     full: list[float] = []
@@ -67,18 +73,26 @@ def measure() -> tuple[dict[int, float], float, float, float]:
         start = time.perf_counter()
         epoch(N)
         full.append((time.perf_counter() - start) * 1000)
-    spread = statistics.median((max(t) - min(t)) / statistics.median(t) for t in times.values())
-    return ({size: statistics.median(t) for size, t in times.items()}, statistics.median(sgd), spread,
-            statistics.median(full))
+    spread = statistics.median(
+        (max(t) - min(t)) / statistics.median(t) for t in times.values()
+    )
+    return ({size: statistics.median(t) for size, t in times.items()},
+            statistics.median(sgd), spread, statistics.median(full))
 
 
 # %% report
 if __name__ == "__main__":
     ms, sgd_us, repeat_spread, full_ms = measure()
-    rows = [[size, steps_per_epoch[size], ms[size], ms[size] * 1000 / N] for size in BATCH_SIZES]
-    # each power of two against the mean of its two neighbours: < 1 means the power of two was faster
+    rows = [
+        [size, steps_per_epoch[size], ms[size], ms[size] * 1000 / N]
+        for size in BATCH_SIZES
+    ]
+    # each power of two against the mean of its two
+    # neighbours: < 1 means the power of two was faster
     neighbours = {p: ms[p] / ((ms[p - 1] + ms[p + 1]) / 2) for p in POWERS}
-    print(f"N = {N}, MLP {WIDTHS}, {REPEATS} repeats, threads: {torch.get_num_threads()}")
+    print(
+        f"N = {N}, MLP {WIDTHS}, {REPEATS} repeats, threads: {torch.get_num_threads()}"
+    )
     for size in BATCH_SIZES:
         print(f"B={size:4d}: {steps_per_epoch[size]:4d} updates per epoch")
     VALUES = {"n": N, "widths": " → ".join(str(w) for w in WIDTHS), "repeats": REPEATS,
@@ -87,22 +101,40 @@ if __name__ == "__main__":
               "threads": torch.get_num_threads(), "sgd_steps": SGD_STEPS,
               "sgd_us_per_sample": sgd_us, "sgd_ms_per_epoch": sgd_us * N / 1000,
               "ms_b32": ms[32], "ms_b256": ms[256], "ms_b16": ms[16],
-              "us_per_sample_b32": ms[32] * 1000 / N, "us_per_sample_b256": ms[256] * 1000 / N,
+              "us_per_sample_b32": ms[32] * 1000 / N,
+              "us_per_sample_b256": ms[256] * 1000 / N,
               "sgd_over_b32": sgd_us / (ms[32] * 1000 / N),
-              "neighbour_ratio_min": min(neighbours.values()), "neighbour_ratio_max": max(neighbours.values()),
+              "neighbour_ratio_min": min(neighbours.values()),
+              "neighbour_ratio_max": max(neighbours.values()),
               "neighbour_dev_pct": max(abs(r - 1) for r in neighbours.values()) * 100,
-              "powers_faster": sum(r < 1 for r in neighbours.values()), "powers": len(POWERS),
-              "b16_over_b256": ms[16] / ms[256], "repeat_spread_pct": repeat_spread * 100,
-              "ms_full": full_ms, "b32_over_full": ms[32] / full_ms}
-    TABLES = {"epoch_time": {"columns": ["B", "updates", "ms_per_epoch", "us_per_sample"], "rows": rows},
-              "neighbours": {"columns": ["power", "ms_below", "ms_power", "ms_above", "ratio"],
-                             "rows": [[p, ms[p - 1], ms[p], ms[p + 1], neighbours[p]] for p in POWERS]}}
-    fixed = ("n", "widths", "repeats", "threads", "sgd_steps", "powers", "b_small", "b_ref", "b_large", "powers_list")
+              "powers_faster": sum(r < 1 for r in neighbours.values()),
+              "powers": len(POWERS), "b16_over_b256": ms[16] / ms[256],
+              "repeat_spread_pct": repeat_spread * 100, "ms_full": full_ms,
+              "b32_over_full": ms[32] / full_ms}
+    TABLES = {
+        "epoch_time": {
+            "columns": ["B", "updates", "ms_per_epoch", "us_per_sample"],
+            "rows": rows,
+        },
+        "neighbours": {
+            "columns": ["power", "ms_below", "ms_power", "ms_above", "ratio"],
+            "rows": [[p, ms[p - 1], ms[p], ms[p + 1], neighbours[p]] for p in POWERS],
+        },
+    }
+    fixed = ("n", "widths", "repeats", "threads", "sgd_steps", "powers", "b_small",
+             "b_ref", "b_large", "powers_list")
     TIMINGS = [name for name in VALUES if name not in fixed]
     TIMINGS += list(TABLES)
     for name in TIMINGS:  # on stderr: the printed output must be the same on every run
         value = VALUES.get(name, "")
-        print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}", file=sys.stderr)
+        print(
+            f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}",
+            file=sys.stderr,
+        )
     for p in POWERS:
-        print(f"B={p - 1}/{p}/{p + 1}: {ms[p - 1]:.2f} / {ms[p]:.2f} / {ms[p + 1]:.2f} ms per epoch, "
-              f"ratio {neighbours[p]:.3f}", file=sys.stderr)
+        print(
+            f"B={p - 1}/{p}/{p + 1}: {ms[p - 1]:.2f} / {ms[p]:.2f} / "
+            f"{ms[p + 1]:.2f} ms per epoch, "
+            f"ratio {neighbours[p]:.3f}",
+            file=sys.stderr,
+        )

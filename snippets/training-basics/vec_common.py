@@ -9,16 +9,19 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def median_seconds(f, *args, repeats=5, target=0.004):
-    """Median time of one call of ``f(*args)`` over ``repeats`` timings (time.perf_counter).
+    """Median time of one call of ``f(*args)``
+    over ``repeats`` timings (time.perf_counter).
 
-    A first call sizes the timings: calls are grouped so that one timing lasts about ``target``
-    seconds (a single call of a few hundred nanoseconds is too short to time alone). One untimed
-    group of calls warms up first: the first group measured after other work came out slower."""
+    A first call sizes the timings: calls are grouped so that one timing
+    lasts about ``target`` seconds (a single call of a few hundred
+    nanoseconds is too short to time alone). One untimed group of calls warms
+    up first: the first group measured after other work came out slower."""
     start = time.perf_counter()
     f(*args)
     once = time.perf_counter() - start
     calls = max(1, math.ceil(target / max(once, 1e-9)))
-    for _ in range(calls if once < target else 0):  # warm-up (a slow call was warm-up enough)
+    # warm-up (a slow call was warm-up enough)
+    for _ in range(calls if once < target else 0):
         f(*args)
     times = []
     for _ in range(repeats):
@@ -30,7 +33,8 @@ def median_seconds(f, *args, repeats=5, target=0.004):
 
 
 def power(n: int) -> str:
-    """10000 -> '10⁴', 30000 -> '3·10⁴': sizes written the same way in every language."""
+    """10000 -> '10⁴', 30000 -> '3·10⁴': sizes
+    written the same way in every language."""
     exponent = len(str(n)) - 1
     mantissa, rest = divmod(n, 10**exponent)
     if rest:
@@ -54,7 +58,8 @@ def cache_bytes():
 
 
 def where(nbytes, l2, l3):
-    """Which cache level ``nbytes`` fit in: "≤ L2", "≤ L3" or "> L3" ("?" when the sizes are unknown)."""
+    """Which cache level ``nbytes`` fit in: "≤ L2", "≤
+    L3" or "> L3" ("?" when the sizes are unknown)."""
     if l2 and nbytes <= l2:
         return "≤ L2"
     if l3 and nbytes <= l3:

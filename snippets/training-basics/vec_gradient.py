@@ -1,6 +1,7 @@
-"""The gradient of the mean squared error of linear regression, L(w) = mean((Xw - y)^2), written
-three ways: a loop over samples with NumPy rows, a loop in pure Python, and one matrix expression
-2/n X^T (Xw - y). Same numbers (checked against PyTorch's autograd), very different times."""
+"""The gradient of the mean squared error of linear regression, L(w) =
+mean((Xw - y)^2), written three ways: a loop over samples with NumPy rows,
+a loop in pure Python, and one matrix expression 2/n X^T (Xw - y). Same
+numbers (checked against PyTorch's autograd), very different times."""
 
 import sys
 
@@ -61,17 +62,24 @@ def datasets():
 
 
 DATA = datasets()
-WEIGHTS = {name: np.random.default_rng(1).standard_normal(X.shape[1]) for name, (X, _) in DATA.items()}
+WEIGHTS = {
+    name: np.random.default_rng(1).standard_normal(X.shape[1])
+    for name, (X, _) in DATA.items()
+}
 
 
 def compare(name):
-    """Largest absolute difference of each version from the matrix one, and the gradient's size."""
+    """Largest absolute difference of each version
+    from the matrix one, and the gradient's size."""
     X, y = DATA[name]
     w = WEIGHTS[name]
     reference = grad_matrix(X, y, w)
-    others = {"rows": grad_rows(X, y, w), "python": np.array(grad_python(X.tolist(), y.tolist(), w.tolist())),
+    others = {"rows": grad_rows(X, y, w),
+              "python": np.array(grad_python(X.tolist(), y.tolist(), w.tolist())),
               "autograd": grad_autograd(X, y, w)}
-    return {k: float(np.abs(v - reference).max()) for k, v in others.items()}, float(np.abs(reference).max())
+    return {k: float(np.abs(v - reference).max()) for k, v in others.items()}, float(
+        np.abs(reference).max()
+    )
 
 
 differences = {name: compare(name) for name in DATA}
@@ -85,9 +93,13 @@ def measure(names=tuple(DATA), repeats=REPEATS):
     for name in names:
         X, y = DATA[name]
         w = WEIGHTS[name]
-        seconds[name] = {"rows": median_seconds(grad_rows, X, y, w, repeats=repeats),
-                         "python": median_seconds(grad_python, X.tolist(), y.tolist(), w.tolist(), repeats=repeats),
-                         "matrix": median_seconds(grad_matrix, X, y, w, repeats=repeats)}
+        seconds[name] = {
+            "rows": median_seconds(grad_rows, X, y, w, repeats=repeats),
+            "python": median_seconds(
+                grad_python, X.tolist(), y.tolist(), w.tolist(), repeats=repeats
+            ),
+            "matrix": median_seconds(grad_matrix, X, y, w, repeats=repeats),
+        }
     return seconds
 
 
@@ -96,17 +108,43 @@ if __name__ == "__main__":
     threadpool_limits(1)  # one BLAS thread, as in the build
     for name, (diff, size) in differences.items():
         X, _ = DATA[name]
-        print(f"{name}: X {X.shape}, largest |gradient| {size:.4g}, largest difference from the matrix version: "
-              + ", ".join(f"{k} {v:.1e}" for k, v in diff.items()))
+        print(
+            f"{name}: X {X.shape}, largest |gradient| {size:.4g}, largest "
+            "difference from the matrix version: "
+            + ", ".join(f"{k} {v:.1e}" for k, v in diff.items())
+        )
     seconds = measure()
-    TABLES = {"gradient": {"columns": ["data", "n", "d", "rows (s)", "python (s)", "matrix (s)", "rows/matrix",
-                                       "python/matrix"],
-                           "rows": [[name, *DATA[name][0].shape, t["rows"], t["python"], t["matrix"],
-                                     t["rows"] / t["matrix"], t["python"] / t["matrix"]]
-                                    for name, t in seconds.items()]}}
-    VALUES = {"n_diabetes": DATA["diabetes"][0].shape[0], "d_diabetes": DATA["diabetes"][0].shape[1],
+    TABLES = {
+        "gradient": {
+            "columns": [
+                "data",
+                "n",
+                "d",
+                "rows (s)",
+                "python (s)",
+                "matrix (s)",
+                "rows/matrix",
+                "python/matrix",
+            ],
+            "rows": [
+                [
+                    name,
+                    *DATA[name][0].shape,
+                    t["rows"],
+                    t["python"],
+                    t["matrix"],
+                    t["rows"] / t["matrix"],
+                    t["python"] / t["matrix"],
+                ]
+                for name, t in seconds.items()
+            ],
+        }
+    }
+    VALUES = {"n_diabetes": DATA["diabetes"][0].shape[0],
+              "d_diabetes": DATA["diabetes"][0].shape[1],
               "features_diabetes": DATA["diabetes"][0].shape[1] - 1,
-              "n_synthetic": SYNTHETIC[0], "d_synthetic": SYNTHETIC[1], "repeats": REPEATS}
+              "n_synthetic": SYNTHETIC[0], "d_synthetic": SYNTHETIC[1],
+              "repeats": REPEATS}
     for name, (diff, size) in differences.items():
         VALUES[f"grad_max_{name}"] = size
         for k, v in diff.items():
@@ -115,13 +153,23 @@ if __name__ == "__main__":
         for k, v in seconds[name].items():
             VALUES[f"t_{k}_{name}"] = v
         VALUES[f"speedup_rows_{name}"] = seconds[name]["rows"] / seconds[name]["matrix"]
-        VALUES[f"speedup_python_{name}"] = seconds[name]["python"] / seconds[name]["matrix"]
-        VALUES[f"us_per_sample_rows_{name}"] = seconds[name]["rows"] / DATA[name][0].shape[0] * 1e6
-        VALUES[f"us_per_sample_python_{name}"] = seconds[name]["python"] / DATA[name][0].shape[0] * 1e6
+        VALUES[f"speedup_python_{name}"] = (
+            seconds[name]["python"] / seconds[name]["matrix"]
+        )
+        VALUES[f"us_per_sample_rows_{name}"] = (
+            seconds[name]["rows"] / DATA[name][0].shape[0] * 1e6
+        )
+        VALUES[f"us_per_sample_python_{name}"] = (
+            seconds[name]["python"] / DATA[name][0].shape[0] * 1e6
+        )
         for k, v in seconds[name].items():
             VALUES[f"ms_{k}_{name}"] = v * 1e3
         # which loop was faster, as a symbol both languages can quote: "<" means faster
-        VALUES[f"rows_vs_python_{name}"] = "<" if seconds[name]["rows"] < seconds[name]["python"] else ">"
-    TIMINGS = ["gradient"] + [k for k in VALUES if k.startswith(("t_", "speedup_", "us_", "ms_", "rows_vs_"))]
+        VALUES[f"rows_vs_python_{name}"] = (
+            "<" if seconds[name]["rows"] < seconds[name]["python"] else ">"
+        )
+    TIMINGS = ["gradient"] + [k for k in VALUES if k.startswith(("t_", "speedup_",
+                                                                 "us_", "ms_",
+                                                                 "rows_vs_"))]
     for name in TIMINGS:
         print(f"{name}: {VALUES.get(name, TABLES.get(name))}", file=sys.stderr)

@@ -1,7 +1,8 @@
-"""The memory cost of a vectorized expression: squared distances between every pair of rows of A
-(n x d) and B (m x d). Broadcasting A[:, None, :] - B[None, :, :] materializes an (n, m, d) array;
-the expansion |a|^2 + |b|^2 - 2 a.b needs only (n, m) arrays; chunks of rows cap the memory of the
-broadcast version. Peak memory from tracemalloc (NumPy reports its arrays to it), times as medians."""
+"""The memory cost of a vectorized expression: squared distances between every
+pair of rows of A (n x d) and B (m x d). Broadcasting A[:, None, :] - B[None, :,
+:] materializes an (n, m, d) array; the expansion |a|^2 + |b|^2 - 2 a.b needs
+only (n, m) arrays; chunks of rows cap the memory of the broadcast version. Peak
+memory from tracemalloc (NumPy reports its arrays to it), times as medians."""
 
 import sys
 import tracemalloc
@@ -31,13 +32,17 @@ def expansion(a, b):
 
 
 def chunked(a, b, chunk=CHUNK):
-    """The broadcast version on ``chunk`` rows of a at a time: (chunk, m, d) temporaries."""
-    return np.concatenate([broadcast(a[i:i + chunk], b) for i in range(0, len(a), chunk)])
+    """The broadcast version on ``chunk`` rows of
+    a at a time: (chunk, m, d) temporaries."""
+    return np.concatenate(
+        [broadcast(a[i : i + chunk], b) for i in range(0, len(a), chunk)]
+    )
 
 
 # %% peak
 def peak_bytes(f, *args):
-    """Largest memory NumPy held at once during the call, beyond what was allocated before."""
+    """Largest memory NumPy held at once during
+    the call, beyond what was allocated before."""
     tracemalloc.start()
     tracemalloc.reset_peak()
     before = tracemalloc.get_traced_memory()[0]
@@ -49,7 +54,9 @@ def peak_bytes(f, *args):
 
 METHODS = {"broadcast": broadcast, "expansion": expansion, "chunked": chunked}
 reference = broadcast(A, B)
-max_abs_diff = {name: float(np.abs(f(A, B) - reference).max()) for name, f in METHODS.items()}
+max_abs_diff = {
+    name: float(np.abs(f(A, B) - reference).max()) for name, f in METHODS.items()
+}
 peaks = {name: peak_bytes(f, A, B) for name, f in METHODS.items()}
 temporary_bytes = N * M * D * 8  # one (n, m, d) float64 array
 output_bytes = N * M * 8
@@ -62,12 +69,26 @@ if __name__ == "__main__":
     threadpool_limits(1)  # one BLAS thread, as in the build
     print(f"A {A.shape}, B {B.shape}: distances {reference.shape}")
     for name in METHODS:
-        print(f"{name:>9}: peak {peaks[name] / 1e6:7.2f} MB, largest difference from broadcast "
-              f"{max_abs_diff[name]:.1e}")
+        print(
+            f"{name:>9}: peak {peaks[name] / 1e6:7.2f} MB, largest difference from "
+            "broadcast "
+            f"{max_abs_diff[name]:.1e}"
+        )
     seconds = {name: median_seconds(f, A, B) for name, f in METHODS.items()}
-    TABLES = {"memory": {"columns": ["method", "MB", "s", "×"],
-                         "rows": [[name, peaks[name] / 1e6, seconds[name], seconds[name] / seconds["expansion"]]
-                                  for name in METHODS]}}
+    TABLES = {
+        "memory": {
+            "columns": ["method", "MB", "s", "×"],
+            "rows": [
+                [
+                    name,
+                    peaks[name] / 1e6,
+                    seconds[name],
+                    seconds[name] / seconds["expansion"],
+                ]
+                for name in METHODS
+            ],
+        }
+    }
     VALUES = {"n": N, "m": M, "d": D, "chunk": CHUNK,
               "temporary_mb": temporary_bytes / 1e6, "output_mb": output_bytes / 1e6,
               "chunk_temporary_mb": CHUNK * M * D * 8 / 1e6,

@@ -1,9 +1,10 @@
 """Where the time of a Python loop goes, and when a vectorized call does NOT pay off.
 
-1. The cost per element of a dot product written nine ways, at n = ``N_LADDER``: from the seed's loop
-   over NumPy arrays down to ``np.dot``.
-2. Tiny vectors, n = 1 ... 256: the time of one call, to find the n from which ``np.dot`` and
-   ``torch.dot`` beat a Python loop (the fixed cost of a call dominates below it).
+1. The cost per element of a dot product written nine ways, at n =
+   ``N_LADDER``: from the seed's loop over NumPy arrays down to ``np.dot``.
+2. Tiny vectors, n = 1 ... 256: the time of one call, to find
+   the n from which ``np.dot`` and ``torch.dot`` beat a
+   Python loop (the fixed cost of a call dominates below it).
 """
 
 import sys
@@ -46,19 +47,25 @@ def ladder_methods(a, b):
     return [
         ("for a[i], ndarray", loop_index, (a, b)),
         ("sum, ndarray", generator_sum, (a, b)),
-        ("np.dot(list, list)", np.dot, (a_list, b_list)),  # converts both lists on every call
+        # converts both lists on every call
+        ("np.dot(list, list)", np.dot, (a_list, b_list)),
         ("for a[i], list", loop_index, (a_list, b_list)),  # the seed's loop, on lists
         ("for x, y, list", loop_zip, (a_list, b_list)),
         ("sum, list", generator_sum, (a_list, b_list)),
-        ("np.dot, object", np.dot, (a_obj, b_obj)),  # a loop in C, but over Python float objects
-        ("(a * b).sum()", lambda x, y: (x * y).sum(), (a, b)),  # two passes and a temporary array
+        # a loop in C, but over Python float objects
+        ("np.dot, object", np.dot, (a_obj, b_obj)),
+        # two passes and a temporary array
+        ("(a * b).sum()", lambda x, y: (x * y).sum(), (a, b)),
         ("np.dot", np.dot, (a, b)),
     ]
 
 
 a_big, b_big = rng.random(N_LADDER), rng.random(N_LADDER)
-ladder_results = {name: float(f(*args)) for name, f, args in ladder_methods(a_big, b_big)}
-ladder_spread = max(ladder_results.values()) - min(ladder_results.values())  # all the same number
+ladder_results = {
+    name: float(f(*args)) for name, f, args in ladder_methods(a_big, b_big)
+}
+# all the same number
+ladder_spread = max(ladder_results.values()) - min(ladder_results.values())
 ladder_spread_relative = ladder_spread / ladder_results["np.dot"]
 
 
@@ -67,16 +74,21 @@ ladder_spread_relative = ladder_spread / ladder_results["np.dot"]
 
 def ladder(n=N_LADDER):
     a, b = a_big[:n], b_big[:n]
-    return {name: median_seconds(f, *args) / n * 1e9 for name, f, args in ladder_methods(a, b)}
+    return {
+        name: median_seconds(f, *args) / n * 1e9
+        for name, f, args in ladder_methods(a, b)
+    }
 
 
 def small(sizes=SMALL):
     """Nanoseconds per call for tiny vectors."""
     rows = {}
     warm = rng.random(1)
-    for f, args in ((loop_index, (warm, warm)), (loop_zip, ([0.5], [0.5])), (np.dot, (warm, warm)),
+    for f, args in ((loop_index, (warm, warm)), (loop_zip, ([0.5], [0.5])),
+                    (np.dot, (warm, warm)),
                     (torch.dot, (torch.from_numpy(warm), torch.from_numpy(warm)))):
-        median_seconds(f, *args, repeats=1, target=0.02)  # untimed: the first timings of a process ran slow
+        # untimed: the first timings of a process ran slow
+        median_seconds(f, *args, repeats=1, target=0.02)
     for n in sizes:
         a, b = rng.random(n), rng.random(n)
         ta, tb = torch.from_numpy(a), torch.from_numpy(b)
@@ -89,7 +101,8 @@ def small(sizes=SMALL):
 
 
 def crossover(rows, fast, slow):
-    """Smallest n from which ``fast`` is faster than ``slow`` at that n and every larger n measured."""
+    """Smallest n from which ``fast`` is faster than
+    ``slow`` at that n and every larger n measured."""
     sizes = sorted(rows)
     for i, n in enumerate(sizes):
         if all(rows[m][fast] < rows[m][slow] for m in sizes[i:]):
@@ -99,7 +112,8 @@ def crossover(rows, fast, slow):
 
 # %% report
 if __name__ == "__main__":
-    threadpool_limits(1)  # one BLAS thread, as in the build (which also sets OPENBLAS_NUM_THREADS=1)
+    # one BLAS thread, as in the build (which also sets OPENBLAS_NUM_THREADS=1)
+    threadpool_limits(1)
     print(f"n = {N_LADDER}: the nine versions give the same dot product up to "
           f"{ladder_spread_relative:.1e} (relative)")
     per_element = ladder()
@@ -112,26 +126,39 @@ if __name__ == "__main__":
                   "rows": [[n, *row.values()] for n, row in tiny.items()]},
     }
     VALUES = {
-        "n_ladder": power(N_LADDER), "n_small_min": min(SMALL), "n_small_max": max(SMALL),
+        "n_ladder": power(N_LADDER),
+        "n_small_min": min(SMALL),
+        "n_small_max": max(SMALL),
         "ladder_spread_relative": ladder_spread_relative,
-        "ns_index": per_element["for a[i], ndarray"], "ns_index_list": per_element["for a[i], list"],
+        "ns_index": per_element["for a[i], ndarray"],
+        "ns_index_list": per_element["for a[i], list"],
         "ns_zip": per_element["for x, y, list"],
-        "ns_sum_list": per_element["sum, list"], "ns_dot_list": per_element["np.dot(list, list)"],
-        "ns_object": per_element["np.dot, object"], "ns_temporary": per_element["(a * b).sum()"],
+        "ns_sum_list": per_element["sum, list"],
+        "ns_dot_list": per_element["np.dot(list, list)"],
+        "ns_object": per_element["np.dot, object"],
+        "ns_temporary": per_element["(a * b).sum()"],
         "ns_np": base,
-        "index_over_index_list": per_element["for a[i], ndarray"] / per_element["for a[i], list"],
-        "dot_list_over_zip": per_element["np.dot(list, list)"] / per_element["for x, y, list"],
-        "zip_over_object": per_element["for x, y, list"] / per_element["np.dot, object"],
+        "index_over_index_list": per_element["for a[i], ndarray"]
+        / per_element["for a[i], list"],
+        "dot_list_over_zip": per_element["np.dot(list, list)"]
+        / per_element["for x, y, list"],
+        "zip_over_object": per_element["for x, y, list"]
+        / per_element["np.dot, object"],
         "object_over_np": per_element["np.dot, object"] / base,
         "temporary_over_np": per_element["(a * b).sum()"] / base,
-        "np_call_ns_1": tiny[1]["np.dot"], "torch_call_ns_1": tiny[1]["torch.dot"],
-        "zip_ns_1": tiny[1]["for x, y, list"], "index_ns_1": tiny[1]["for a[i], ndarray"],
+        "np_call_ns_1": tiny[1]["np.dot"],
+        "torch_call_ns_1": tiny[1]["torch.dot"],
+        "zip_ns_1": tiny[1]["for x, y, list"],
+        "index_ns_1": tiny[1]["for a[i], ndarray"],
         "cross_np_index": crossover(tiny, "np.dot", "for a[i], ndarray"),
         "cross_np_zip": crossover(tiny, "np.dot", "for x, y, list"),
         "cross_torch_index": crossover(tiny, "torch.dot", "for a[i], ndarray"),
         "cross_torch_zip": crossover(tiny, "torch.dot", "for x, y, list"),
     }
-    TIMINGS = ["ladder", "small"] + [k for k in VALUES if k.startswith(("ns_", "cross_")) or "_over_" in k
-                                     or "_ns_" in k]
+    TIMINGS = ["ladder", "small"] + [
+        k
+        for k in VALUES
+        if k.startswith(("ns_", "cross_")) or "_over_" in k or "_ns_" in k
+    ]
     for name in TIMINGS:
         print(f"{name}: {VALUES.get(name, TABLES.get(name))}", file=sys.stderr)

@@ -1,9 +1,11 @@
-"""Where Xavier's and He's variance rules come from, checked by sampling; then the activations of the
-20-layer MLP (the one of vx_layers.py, the same weights), layer by layer, under each initialization.
+"""Where Xavier's and He's variance rules come from, checked by sampling;
+then the activations of the 20-layer MLP (the one of vx_layers.py, the
+same weights), layer by layer, under each initialization.
 
-One layer: z = sum_j w_j x_j with weights w_j of mean 0, independent of the inputs x_j, gives
-Var[z] = fan_in * Var[w] * E[x^2] -- the second moment of x, not its variance. Backward, the gradient
-with respect to x_j sums fan_out terms: Var[dl/dx] = fan_out * Var[w] * E[(dl/dz)^2].
+One layer: z = sum_j w_j x_j with weights w_j of mean 0, independent of
+the inputs x_j, gives Var[z] = fan_in * Var[w] * E[x^2] -- the second
+moment of x, not its variance. Backward, the gradient with respect to
+x_j sums fan_out terms: Var[dl/dx] = fan_out * Var[w] * E[(dl/dz)^2].
 """
 
 import math
@@ -22,23 +24,33 @@ generator = torch.Generator().manual_seed(0)
 # %% one-layer
 var_w = 1.0 / FAN_IN
 g = torch.randn(DRAWS, FAN_IN, generator=generator, dtype=torch.float64)
-x_relu = torch.relu(g)                                   # inputs that come out of a ReLU: mean > 0
-w = torch.randn(DRAWS, FAN_IN, generator=generator, dtype=torch.float64) * math.sqrt(var_w)
+# inputs that come out of a ReLU: mean > 0
+x_relu = torch.relu(g)
+w = torch.randn(DRAWS, FAN_IN, generator=generator, dtype=torch.float64) * math.sqrt(
+    var_w
+)
 z = (w * x_relu).sum(dim=1)                              # one output unit per draw
 var_z = z.var().item()
-predicted_second_moment = FAN_IN * var_w * x_relu.pow(2).mean().item()   # fan_in Var[w] E[x^2]
-predicted_variance = FAN_IN * var_w * x_relu.var().item()                # the same with Var[x]: wrong
-relu_half = x_relu.pow(2).mean().item() / g.pow(2).mean().item()         # E[ReLU(g)^2] / E[g^2] = 1/2
+# fan_in Var[w] E[x^2]
+predicted_second_moment = FAN_IN * var_w * x_relu.pow(2).mean().item()
+# the same with Var[x]: wrong
+predicted_variance = FAN_IN * var_w * x_relu.var().item()
+# E[ReLU(g)^2] / E[g^2] = 1/2
+relu_half = x_relu.pow(2).mean().item() / g.pow(2).mean().item()
 
 # %% two-directions
-# a Linear(64 -> 256) layer with Xavier weights: what one pass multiplies the second moment by, each way
+# a Linear(64 -> 256) layer with Xavier weights: what
+# one pass multiplies the second moment by, each way
 layer = torch.nn.Linear(N_PIXELS, WIDTH, bias=False, dtype=torch.float64)
 torch.nn.init.xavier_normal_(layer.weight, generator=generator)
 inputs = torch.randn(DRAWS // 10, N_PIXELS, generator=generator, dtype=torch.float64)
-grads_out = torch.randn(DRAWS // 10, WIDTH, generator=generator, dtype=torch.float64)   # dl/dz, variance 1
+# dl/dz, variance 1
+grads_out = torch.randn(DRAWS // 10, WIDTH, generator=generator, dtype=torch.float64)
 forward_factor = layer(inputs).pow(2).mean().item() / inputs.pow(2).mean().item()
-backward_factor = (grads_out @ layer.weight).pow(2).mean().item()        # dl/dx = W^T dl/dz
-xavier_forward, xavier_backward = gain(N_PIXELS, WIDTH, "Xavier"), gain(WIDTH, N_PIXELS, "Xavier")
+# dl/dx = W^T dl/dz
+backward_factor = (grads_out @ layer.weight).pow(2).mean().item()
+xavier_forward, xavier_backward = gain(N_PIXELS, WIDTH, "Xavier"), gain(WIDTH, N_PIXELS,
+                                                                        "Xavier")
 
 # %% deep
 x, _ = digits(torch.float64)
@@ -47,16 +59,24 @@ rms_z, rms_A, predicted = {}, {}, {}
 with torch.no_grad():
     for activation in ACTIVATIONS:
         for init in INITS:
-            model = deep_mlp(activation, init, WIDTH, dtype=torch.float64)   # same seed: same weights
+            # same seed: same weights
+            model = deep_mlp(activation, init, WIDTH, dtype=torch.float64)
             h, zs, As, preds = x, [], [], []
             for linear, act in zip(model[:-1:2], model[1:-1:2], strict=True):
-                c = linear.in_features * linear.weight.var().item()         # this layer's own fan_in Var[w]
-                preds.append(math.sqrt(c * h.pow(2).mean().item()))          # sqrt(fan_in Var[w] E[x^2])
+                # this layer's own fan_in Var[w]
+                c = linear.in_features * linear.weight.var().item()
+                # sqrt(fan_in Var[w] E[x^2])
+                preds.append(math.sqrt(c * h.pow(2).mean().item()))
                 h_z = linear(h)
                 h = act(h_z)
                 zs.append(h_z.pow(2).mean().sqrt().item())
                 As.append(h.pow(2).mean().sqrt().item())
-            rms_z[activation, init], rms_A[activation, init], predicted[activation, init] = zs, As, preds
+            (
+                rms_z[activation, init],
+                rms_A[activation, init],
+                predicted[activation, init],
+            ) = zs, As, preds
+
 
 # %% analysis
 def per_layer(values: list[float], first: int, last: int) -> float:
@@ -64,24 +84,28 @@ def per_layer(values: list[float], first: int, last: int) -> float:
     return (values[last - 1] / values[first - 1]) ** (1 / (last - first))
 
 
-worst_prediction = max(abs(m / p - 1) for key in rms_z for m, p in zip(rms_z[key], predicted[key], strict=True))
+worst_prediction = max(abs(m / p - 1) for key in rms_z for m, p in zip(rms_z[key],
+                                                                       predicted[key],
+                                                                       strict=True))
 rows = []
 for activation in ACTIVATIONS:
     for init in INITS:
         zs = rms_z[activation, init]
-        rows.append([activation, init, *(zs[layer - 1] for layer in SHOWN), per_layer(zs, DEPTH // 2, DEPTH)])
+        rows.append([activation, init, *(zs[layer - 1] for layer in SHOWN),
+                     per_layer(zs, DEPTH // 2, DEPTH)])
 
 SHORT = {"sigmoid": "sig", "tanh": "tanh", "ReLU": "relu"}
-INIT_SHORT = {"PyTorch": "default", "N(0, 0.01²)": "small", "Xavier": "xavier", "He": "he", "N(0, 1)": "large"}
-VALUES = {
-    "fan_in": FAN_IN, "draws": DRAWS, "var_z": var_z, "predicted_second_moment": predicted_second_moment,
-    "predicted_variance": predicted_variance, "relu_half": relu_half,
-    "relu_mean": x_relu.mean().item(), "relu_var": x_relu.var().item(), "relu_second": x_relu.pow(2).mean().item(),
-    "forward_factor": forward_factor, "backward_factor": backward_factor,
-    "xavier_forward": xavier_forward, "xavier_backward": xavier_backward,
-    "fan_out": WIDTH, "n_pixels": N_PIXELS, "worst_prediction_pct": 100 * worst_prediction,
-    "half_depth": DEPTH // 2, "depth": DEPTH,
-}
+INIT_SHORT = {"PyTorch": "default", "N(0, 0.01²)": "small", "Xavier": "xavier",
+              "He": "he", "N(0, 1)": "large"}
+VALUES = {"fan_in": FAN_IN, "draws": DRAWS, "var_z": var_z,
+          "predicted_second_moment": predicted_second_moment,
+          "predicted_variance": predicted_variance, "relu_half": relu_half,
+          "relu_mean": x_relu.mean().item(), "relu_var": x_relu.var().item(),
+          "relu_second": x_relu.pow(2).mean().item(), "forward_factor": forward_factor,
+          "backward_factor": backward_factor, "xavier_forward": xavier_forward,
+          "xavier_backward": xavier_backward, "fan_out": WIDTH, "n_pixels": N_PIXELS,
+          "worst_prediction_pct": 100 * worst_prediction, "half_depth": DEPTH // 2,
+          "depth": DEPTH}
 for (activation, init), zs in rms_z.items():
     key = f"{SHORT[activation]}_{INIT_SHORT[init]}"
     VALUES[f"{key}_z1"] = zs[0]
@@ -89,30 +113,53 @@ for (activation, init), zs in rms_z.items():
     VALUES[f"{key}_z20"] = zs[-1]
     VALUES[f"{key}_zfactor"] = per_layer(zs, DEPTH // 2, DEPTH)
     VALUES[f"{key}_a20"] = rms_A[activation, init][-1]
-TABLES = {"forward": {"columns": ["activation", "init", *(f"l={layer}" for layer in SHOWN), "factor"], "rows": rows}}
+TABLES = {
+    "forward": {
+        "columns": ["activation", "init", *(f"l={layer}" for layer in SHOWN), "factor"],
+        "rows": rows,
+    }
+}
 
 # %% report
 if __name__ == "__main__":
     print(f"one layer, fan_in={FAN_IN}, Var[w]=1/fan_in, x = ReLU(N(0,1)):")
-    print(f"  Var[z] = {var_z:.4f};  fan_in Var[w] E[x^2] = {predicted_second_moment:.4f};"
-          f"  fan_in Var[w] Var[x] = {predicted_variance:.4f};  E[ReLU(g)^2]/E[g^2] = {relu_half:.4f}")
-    print(f"Xavier Linear({N_PIXELS}->{WIDTH}): forward x{forward_factor:.3f} (rule {xavier_forward:.3f}),"
-          f" backward x{backward_factor:.3f} (rule {xavier_backward:.3f})")
-    print(f"deep MLP: sqrt(E[z^2]) per layer vs sqrt(fan_in Var[w] E[A^2]): worst gap {100 * worst_prediction:.2f}%")
+    print(
+        f"  Var[z] = {var_z:.4f};  fan_in Var[w] E[x^2] = "
+        f"{predicted_second_moment:.4f};"
+        f"  fan_in Var[w] Var[x] = {predicted_variance:.4f};  "
+        f"E[ReLU(g)^2]/E[g^2] = {relu_half:.4f}"
+    )
+    print(
+        f"Xavier Linear({N_PIXELS}->{WIDTH}): forward x{forward_factor:.3f} (rule "
+        f"{xavier_forward:.3f}),"
+        f" backward x{backward_factor:.3f} (rule {xavier_backward:.3f})"
+    )
+    print(
+        "deep MLP: sqrt(E[z^2]) per layer vs sqrt(fan_in Var[w] E[A^2]): worst "
+        f"gap {100 * worst_prediction:.2f}%"
+    )
     for row in rows:
-        shown = " ".join(f"l={layer}: {v:9.3e}" for layer, v in zip(SHOWN, row[2:], strict=False))
-        print("{:8s} {:12s} ".format(*row[:2]) + shown + f"  x{row[-1]:.3f} per layer (l={DEPTH // 2}..{DEPTH})")
+        shown = " ".join(f"l={layer}: {v:9.3e}" for layer, v in zip(SHOWN, row[2:],
+                                                                    strict=False))
+        print(
+            "{:8s} {:12s} ".format(*row[:2])
+            + shown
+            + f"  x{row[-1]:.3f} per layer (l={DEPTH // 2}..{DEPTH})"
+        )
 
     colors = dict(zip(INITS, ("C0", "C1", "C2", "C3", "C4"), strict=True))
     layers = range(1, DEPTH + 1)
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), num="forward")
+    plt.rcParams["font.size"] = 13  # figure text at least as large as the page's text
+    fig, axes = plt.subplots(1, 3, figsize=(7, 2.9), num="forward")
     for ax, activation in zip(axes, ACTIVATIONS, strict=True):
         for init in INITS:
-            ax.semilogy(layers, rms_z[activation, init], "o-", ms=3, color=colors[init], label=init)
+            ax.semilogy(layers, rms_z[activation, init], "o-", ms=3, color=colors[init],
+                        label=init)
         ax.set_title(activation)
         ax.set_xlabel("l")
         ax.set_xticks([1, 5, 10, 15, 20])
         ax.grid(True, which="major", alpha=0.3)
     axes[0].set_ylabel(r"$\sqrt{\mathrm{E}[(z^{(l)})^2]}$")
-    axes[2].legend(fontsize=8)
     fig.tight_layout()
+    fig.legend(*axes[0].get_legend_handles_labels(), ncols=3, loc="upper center",
+               bbox_to_anchor=(0.5, 0), frameon=False)
