@@ -15,6 +15,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+from scripts.checks_layout import check_code_width
 from scripts.checks_math import check_math_letters
 from scripts.collect import Page, Reference
 from scripts.config import Project
@@ -33,6 +34,7 @@ def check_pages(pages: list[Page], data: SiteData, project: Project) -> list[Pro
     problems += _encoding_problems(pages, project)
     for page in pages:
         problems += check_math_letters(page)
+        problems += check_code_width(page)
         if page.is_card:
             if page.topic not in data.topics:
                 problems.append(Problem(page.path, 1, f"topic folder '{page.topic}' is not in data/topics.yml"))

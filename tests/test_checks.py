@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import REPO, card_text, set_card_body, write
 
-from scripts import build, checks, checks_math, collect, data
+from scripts import build, checks, checks_layout, checks_math, collect, data
 from scripts.config import Project
 from scripts.problems import BuildFailed
 
@@ -269,3 +269,14 @@ def test_the_real_pages_have_every_translation_and_no_letters_in_math():
     assert {page.path.name for page in pages} >= {"index.zh.md", "tags.vi.md", "glossary.zh.md"}
     assert checks.check_parity(pages, project, data.load(project)) == []
     assert [str(p) for page in pages for p in checks_math.check_math_letters(page)] == []
+
+
+def test_a_code_line_wider_than_88_columns_is_reported_at_its_line(tiny_site):
+    """88 columns fit at 1280 px; a Chinese character takes two. Prose lines may be as long as they like."""
+    body = ("\n```python\n" + "x = 1  # " + "a" * 79 + "\n" + "y = 2  # " + "宽" * 40 + "\n```\n\n"
+            + "- item\n\n    ```python\n    " + "z" * 88 + "\n    ```\n\n" + "prose " * 30 + "\n")
+    set_card_body(tiny_site, body)
+    card = tiny_site / "docs/topic/card.vi.md"
+    page, _ = collect.read_page(card, Project.load(tiny_site))
+    [problem] = checks_layout.check_code_width(page)  # the indented line of 88 columns fits
+    assert "89 columns wide" in problem.message and problem.line == line_of(card, "y = 2")

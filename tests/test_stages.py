@@ -243,4 +243,5 @@ def test_a_value_with_superscript_digits_enters_math_as_exponents():
 
     assert math_literal("10⁴ ... 10⁷") == "10^{4} ... 10^{7}"
     assert math_literal("2.5 × 10⁻³") == r"2.5 \times  10^{-3}"
+    assert math_literal("3·10⁴") == r"3\cdot 10^{4}"
     assert math_literal("a_b") == r"\text{a\_b}"  # anything else stays text, escaped

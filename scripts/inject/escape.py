@@ -20,6 +20,7 @@ ORDERED_LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 MATH_SAFE = re.compile(r"^[0-9A-Za-z.,+\-<>=()\s]*$")
 SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+PRODUCT_SIGNS = str.maketrans("", "", "×·")  # 2.5 × 10⁻³, 3·10⁴: \times, \cdot
 LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "%": r"\%", "#": r"\#",
                  "&": r"\&", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
@@ -45,9 +46,9 @@ def _reference(char: str) -> str:
 
 def math_literal(text: str) -> str:
     """``text`` for the inside of ``$...$``: as it is when it is a number or a comparison."""
-    if MATH_SAFE.match(SUPERSCRIPTS.sub("", text).replace("×", "")):
+    if MATH_SAFE.match(SUPERSCRIPTS.sub("", text).translate(PRODUCT_SIGNS)):
         exponents = SUPERSCRIPTS.sub(lambda found: "^{" + found.group().translate(FROM_SUPERSCRIPT) + "}", text)
-        return exponents.replace("×", r"\times ").replace("\n", " ")
+        return exponents.replace("×", r"\times ").replace("·", r"\cdot ").replace("\n", " ")
     escaped = "".join(LATEX_SPECIAL.get(c, c) for c in text.replace("\n", " "))
     return r"\text{" + escaped + "}"
 
