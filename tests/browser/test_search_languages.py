@@ -14,7 +14,8 @@ def search(page, base_url, path: str, query: str) -> tuple[list[str], list[str]]
     box.click()
     box.fill(query)
     box.press("End")  # typing non-ASCII fires no keyup: this does
-    page.wait_for_function("document.querySelector('.md-search-result__meta').innerText.length > 0")
+    # the count of results ("13 tài liệu liên quan"), or "none": not the text shown while the index loads
+    page.wait_for_function("/\\d|Không|没有/.test(document.querySelector('.md-search-result__meta').innerText)")
     page.wait_for_timeout(300)
     _show_every_result(page)
     links = sorted({a.get_attribute("href").split("?")[0].split("#")[0].replace(base_url, "")
