@@ -18,21 +18,27 @@ CARDS = ["normalization/batch-norm", "normalization/batch-norm-practice", "norma
          "training-basics/vectorization"]
 
 
-def shoot(tab, url: str, folder: Path, name: str) -> list[Path]:
-    """The top of the page, and the page at its first figure."""
-    tab.goto(url)
-    tab.screenshot(path=str(folder / f"{name}.png"), animations="disabled")
-    shots = [folder / f"{name}.png"]
-    if tab.locator("figure.card-figure").count():
-        tab.locator("figure.card-figure").first.scroll_into_view_if_needed()
-        tab.screenshot(path=str(folder / f"{name}-figure.png"), animations="disabled")
-        shots.append(folder / f"{name}-figure.png")
-    return shots
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module")
-def tabs(new_tab):
-    return {"desktop": new_tab(), "phone": new_tab(viewport="phone"), "dark": new_tab(scheme="dark")}
+def shoot(tab, path: Path, at_first_figure: bool = False) -> Path | None:
+    """The page as it shows now: at its top, or at its first figure (None when it has none)."""
+    figures = tab.locator("figure.card-figure")
+    if at_first_figure and not figures.count():
+        return None
+    if at_first_figure:
+        figures.first.scroll_into_view_if_needed()
+    else:
+        tab.evaluate("window.scrollTo(0, 0)")
+    tab.screenshot(path=str(path), animations="disabled")
+    return path
+
+
+def toggle_scheme(tab) -> None:
+    """Click the header's light/dark toggle (the visible one of its two labels)."""
+    scheme = tab.locator("body").get_attribute("data-md-color-scheme")
+    tab.locator("form[data-md-component=palette] label:not([hidden])").first.click()
+    tab.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') !== '{scheme}'")
 
 
 def test_every_card_has_all_the_sites_cards(site_pages):
@@ -42,13 +48,22 @@ def test_every_card_has_all_the_sites_cards(site_pages):
 
 
 @pytest.mark.parametrize("lang", ["vi", "zh"])
-def test_screenshots_of_every_card(tabs, base_url, lang):
+def test_screenshots_of_every_card(new_tab, base_url, lang):
+    """One load per card: desktop (top, first figure), dark scheme (first figure), phone (top, first figure)."""
     FOLDER.mkdir(parents=True, exist_ok=True)
+    tab = new_tab()
     prefix = "/zh/" if lang == "zh" else "/"
     written = []
     for card in CARDS:
-        name = card.replace("/", "--")
-        url = f"{base_url}{prefix}{card}/"
-        for kind, tab in tabs.items():
-            written += shoot(tab, url, FOLDER, f"{name}.{lang}.{kind}")
-    assert all(path.stat().st_size > 20_000 for path in written)  # a page, not a blank
+        name = FOLDER / f"{card.replace('/', '--')}.{lang}"
+        tab.set_viewport_size(DESKTOP)
+        tab.goto(f"{base_url}{prefix}{card}/")
+        written += [shoot(tab, name.with_suffix(f".{lang}.desktop.png")),
+                    shoot(tab, name.with_suffix(f".{lang}.desktop-figure.png"), at_first_figure=True)]
+        toggle_scheme(tab)  # to the dark scheme, as a reader would
+        written.append(shoot(tab, name.with_suffix(f".{lang}.dark-figure.png"), at_first_figure=True))
+        toggle_scheme(tab)
+        tab.set_viewport_size(PHONE)
+        written += [shoot(tab, name.with_suffix(f".{lang}.phone.png")),
+                    shoot(tab, name.with_suffix(f".{lang}.phone-figure.png"), at_first_figure=True)]
+    assert all(path.stat().st_size > 20_000 for path in written if path)  # a page, not a blank
