@@ -18,6 +18,7 @@ import logging
 import re
 import tempfile
 from html import escape as html_escape
+from html import unescape as html_unescape
 from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +26,7 @@ from types import SimpleNamespace
 import nbformat
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
+from pymdownx.slugs import slugify
 
 from scripts.collect import Page
 from scripts.config import Project
@@ -35,6 +37,7 @@ STYLESHEET = "assets/stylesheets/notebook.css"
 STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 OUTSIDE = re.compile(r"https?://|//cdn", re.I)
+TITLE = re.compile(r'<h1 id="([^"]*)">(.*?)</h1>', re.S)
 
 
 def notebook_folder(card: Page, project: Project) -> str:
@@ -111,10 +114,25 @@ def render(notebook: nbformat.NotebookNode, page_url: str, project: Project) -> 
     else:
         html = STYLE.sub("", _converted(text))
         html = SCRIPT.sub(lambda script: "" if OUTSIDE.search(script.group()) else script.group(), html)
+        html = _title_id_as_site(html)
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(html, encoding="utf-8")
     link = get_relative_url(STYLESHEET, page_url)
     return f'<link rel="stylesheet" href="{link}">\n{html}'
+
+
+def _title_id_as_site(html: str) -> str:
+    """Accessibility: the page's "skip to content" link points at the title's anchor as the site
+    makes it (mkdocs.yml's toc slugify keeps Vietnamese and Chinese letters), but nbconvert makes
+    ASCII anchors (empty for a Chinese title): the title takes the site's, so the skip link lands."""
+    title = TITLE.search(html)
+    if not title:
+        return html
+    text = html_unescape(re.sub(r"<[^>]+>", "", title.group(2))).removesuffix("¶").strip()
+    site_id = html_escape(slugify(case="lower")(text, "-"))
+    heading = (f'<h1 id="{site_id}">'
+               + title.group(2).replace(f'href="#{title.group(1)}"', f'href="#{site_id}"') + "</h1>")
+    return html[:title.start()] + heading + html[title.end():]
 
 
 def _converter_version() -> str:
