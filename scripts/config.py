@@ -29,7 +29,7 @@ class Project:
     default_language: str
     limits: Limits = Limits()
     workers: int = 2
-    page_mb: float = 4.0  # a page's Markdown after injection (figures are inlined): DLCARDS_PAGE_MB
+    page_mb: float = 4.0  # a page's Markdown after injection (output, tables; figures are files): DLCARDS_PAGE_MB
     notebooks: bool = False  # each card also as an executed notebook page: mkdocs.yml extra.dlcards.notebooks
 
     @classmethod

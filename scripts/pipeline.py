@@ -190,7 +190,7 @@ def _page_size_problem(page: Page, rendered: str, project: Project) -> list[Prob
     if size <= project.page_mb:
         return []
     return [Problem(page.path, 1, f"the page is {size:.1f} MiB with its results injected; the limit is "
-                                  f"{project.page_mb:g} MiB (DLCARDS_PAGE_MB): figures and printed output are inlined")]
+                                  f"{project.page_mb:g} MiB (DLCARDS_PAGE_MB): printed output and tables are inlined")]
 
 
 def build_results(project: Project, while_running: Callable[[], None] | None = None) -> Prepared:

@@ -193,9 +193,9 @@ def test_a_page_never_grows_past_the_page_limit(tiny_site, monkeypatch, capsys):
 
     from scripts import build
 
-    write(tiny_site, "snippets/topic/big.py", "# build: figure_kb=4096\nimport matplotlib.pyplot as plt\n"
-          "import numpy as np\nplt.figure(num='cloud')\nplt.scatter(*np.random.default_rng(0).random((2, 20000)))\n")
-    set_card_body(tiny_site, "\n{{ figure: topic/big.py#cloud | Đám mây }}\n")
+    write(tiny_site, "snippets/topic/big.py", "# build: output_kb=4096\nfor i in range(40000):\n"
+          "    print(f'line {i:05d} ' + 'x' * 20)\n")
+    set_card_body(tiny_site, "\n{{ output: topic/big.py }}\n")
     monkeypatch.setenv("DLCARDS_PAGE_MB", "1")
     assert build.main(["build", "--root", str(tiny_site)]) == 1
     err = capsys.readouterr().err
