@@ -138,6 +138,12 @@ def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
 def terms_line(card: Page, data: SiteData) -> str:
     """A line at the end of a card: the glossary terms it uses, each with its other names (the words of
     d2l-vi / d2l-zh and of other textbooks), so that a reader searching with those words finds it."""
+    terms = terms_text(card, data)
+    return terms + "\n{: .card-terms }" if terms else ""
+
+
+def terms_text(card: Page, data: SiteData) -> str:
+    """``terms_line`` as plain Markdown (for a notebook: no attribute list)."""
     used = [term for term in data.glossary if uses_term(card, term, data.glossary)]
     if not used:
         return ""
@@ -147,7 +153,7 @@ def terms_line(card: Page, data: SiteData) -> str:
         others = [other for other in dict.fromkeys([*term.aliases.get(card.lang, ()), term.en]) if other != name]
         aside = message(card.lang, "aside").format(message(card.lang, "list_separator").join(others))
         items.append(f"**{name}**" + (aside if others else ""))
-    return f"---\n\n{message(card.lang, 'terms_used')}" + " · ".join(items) + "\n{: .card-terms }"
+    return f"---\n\n{message(card.lang, 'terms_used')}" + " · ".join(items)
 
 
 def abbreviations(lang: str, data: SiteData) -> str:

@@ -11,6 +11,7 @@ import shutil
 import sys
 import textwrap
 import threading
+import time
 import warnings
 from pathlib import Path
 
@@ -268,8 +269,59 @@ def site_pages(real_site) -> list[str]:
     return paths
 
 
+AXE = REPO / "tests" / "browser" / "vendor" / "axe-core" / "axe.min.js"  # see its README
+FORMULAS_RENDERED = "[...document.querySelectorAll('.arithmatex')].every(math => math.querySelector('.katex'))"
+READ_PAGE = """() => ({
+    title: document.title,
+    footer: [...document.querySelectorAll('a.md-footer__link')].map(a => new URL(a.href).pathname),
+    wideCode: [...document.querySelectorAll('article pre > code')]
+        .filter(code => code.scrollWidth > code.clientWidth + 1)
+        .map(code => `${code.scrollWidth}px > ${code.clientWidth}px: ` + code.innerText.split('\\n')
+            .reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 60)),
+    bodyTextPx: parseFloat(getComputedStyle(
+        document.querySelector('article.md-typeset > p') || document.body).fontSize),
+    figures: [...document.querySelectorAll('figure.card-figure img')].map(img => ({
+        src: img.getAttribute('src'),
+        loaded: img.complete && img.naturalWidth > 0,
+        textPx: parseFloat(img.dataset.textPt) * img.clientWidth / parseFloat(img.dataset.widthPt),
+    })),
+    skipLinkLands: (skip => !skip || document.getElementById(decodeURIComponent(skip.hash.slice(1))) !== null)(
+        document.querySelector('a.md-skip')),
+})"""
+
+
+@pytest.fixture(scope="session")
+def crawl(new_tab, base_url, site_pages) -> dict[str, dict]:
+    """Every page visited once, at desktop width in the light scheme: what it logged or failed to load
+    (``problems``), what it shows (``READ_PAGE``), and axe-core's violations with all its rules
+    (``axe``, injected after the page was read; the site never loads it). ``crawl["outside"]`` lists
+    requests that left the site."""
+    tab = new_tab()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
+           else None)
+    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
+    tab.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+    pages = {}
+    for path in site_pages:
+        problems.clear()
+        tab.goto(base_url + path)
+        tab.wait_for_load_state("networkidle")
+        tab.wait_for_function(FORMULAS_RENDERED)
+        pages[path] = {**tab.evaluate(READ_PAGE), "problems": list(problems)}
+        tab.add_script_tag(path=str(AXE))
+        pages[path]["axe"] = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+    pages["outside"] = tab.outside
+    return pages
+
+
+SESSION_START = time.time()
+
+
 def pytest_terminal_summary(terminalreporter):
-    """Where the browser tests left their screenshots (tests/browser/test_screenshots.py)."""
+    """Where the browser tests left their screenshots (tests/browser/test_screenshots.py), when this
+    run took them."""
     folder = Path(os.environ.get("DLCARDS_SCREENSHOTS", REPO / ".cache" / "screenshots"))
-    if folder.is_dir() and any(folder.glob("*.png")):
+    if folder.is_dir() and any(shot.stat().st_mtime >= SESSION_START for shot in folder.glob("*.png")):
         terminalreporter.write_line(f"screenshots of every card (desktop, phone, dark): {folder}")

@@ -7,6 +7,7 @@ from conftest import DEMO_SNIPPET, REPO, write
 
 from scripts import data, pipeline
 from scripts.config import Project
+from scripts.i18n import message
 from scripts.notebooks import compose, executed_notebooks
 from scripts.notebooks.compose import plain_markdown
 
@@ -82,6 +83,25 @@ def test_a_cell_that_fails_in_the_notebook_names_the_snippet_and_line(tiny_site)
 def test_admonitions_become_a_bold_title_and_their_text():
     text = '??? question "Vì sao?"\n    Vì thế.\n\n    Và thế.\nSau đó.\n!!! note\n    Ghi chú.'
     assert plain_markdown(text) == "**Vì sao?**\n\nVì thế.\n\nVà thế.\nSau đó.\n\n\nGhi chú."
+
+
+def test_links_to_other_cards_lead_there_from_the_notebook_page():
+    """A notebook page is ``<card>/notebook/``: two folders below the card's folder."""
+    text = "[BN](batch-norm.md), [VE](../training-basics/vanishing-exploding.md#x), [home](../index.md), [w](https://a.b/c.md)"
+    assert plain_markdown(text) == ("[BN](../../batch-norm/), [VE](../../../training-basics/vanishing-exploding/#x), "
+                                    "[home](../../../), [w](https://a.b/c.md)")
+
+
+def test_the_terms_line_ends_the_notebook_once_without_page_only_syntax(tiny_site):
+    from conftest import set_card_body
+
+    set_card_body(tiny_site, "\nLayerNorm (LN).\n\n{{ code: topic/demo.py#compute }}\n\nLN.\n")
+    prepared, context = prepared_and_context(tiny_site)
+    for page in (page for page in prepared.pages if page.is_card):
+        markdown = [cell.source for cell in compose(page, context).cells if cell.cell_type == "markdown"]
+        assert sum(message(page.lang, "terms_used") in source for source in markdown) == 1
+        assert message(page.lang, "terms_used") in markdown[-1]
+        assert not any("{: ." in source or "\n*[" in "\n" + source for source in markdown)
 
 
 def test_a_real_card_notebook_prints_exactly_what_its_card_shows(real_site):

@@ -11,6 +11,7 @@ import pytest
 from conftest import REPO
 
 from scripts import build
+from scripts.i18n import message
 
 CARD = "normalization/layer-norm"
 
@@ -155,6 +156,30 @@ def test_every_card_has_a_rendered_notebook_page_and_an_executed_ipynb(site, car
     assert all(cell.execution_count for cell in code) and notebook.metadata["dlcards"]["lang"] == lang
     card_html = (site / prefix / card / "index.html").read_text(encoding="utf-8")
     assert 'href="notebook/"' in card_html and f'href="notebook/{slug}.{lang}.ipynb" download' in card_html
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+def test_notebook_pages_show_prose_as_text_with_the_terms_once_and_links_to_the_cards(site, lang):
+    prefix = "" if lang == "vi" else f"{lang}/"
+    for card in CARD_FIGURES:
+        html = (site / prefix / card / "notebook" / "index.html").read_text(encoding="utf-8")
+        text = re.sub(r"<[^>]+>", "", html[html.index("jupyter-wrapper"):])
+        assert "{: ." not in text and not re.search(r"^\*\[", text, re.M), card  # attr lists, abbreviation lines
+        assert html.count(message(lang, "terms_used").strip()) == 1, card
+        assert ".md" not in "".join(re.findall(r'href="([^"]*)"', html)), card
+
+
+def test_every_relative_link_on_every_page_leads_to_a_page_of_the_site(site):
+    from scripts.chrome import site_paths
+
+    broken = []
+    for path in site_paths(site):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        for href in re.findall(r'<a [^>]*href="([^"#:]+)(?:#[^"]*)?"', html):
+            target = (site / href.lstrip("/") if href.startswith("/") else site / path / href).resolve()
+            if not (target.is_file() or (target / "index.html").is_file()):
+                broken.append(f"/{path}: {href}")
+    assert broken == []
 
 
 def test_notebook_pages_switch_language_to_the_same_notebook_and_stay_out_of_search_and_navigation(site):

@@ -37,11 +37,14 @@ class Context:
     data: SiteData | None = None
 
 
-def render(page: Page, text: str, context: Context, first_line: int = 1) -> tuple[str, list[Problem]]:
+def render(page: Page, text: str, context: Context, first_line: int = 1,
+           whole_page: bool = True) -> tuple[str, list[Problem]]:
     """The page's Markdown with every directive replaced, and the problems found.
 
     ``first_line`` is the file line where ``text`` starts (MkDocs hands hooks the page
-    without its front matter), so reported lines are the author's lines.
+    without its front matter), so reported lines are the author's lines. A ``whole_page`` gets
+    the card's terms line and the glossary's abbreviations at its end (a notebook's Markdown
+    cell, a part of the page, does not).
     """
     offset = first_line - 1
     references, found = find_references(text, page.path)
@@ -55,7 +58,7 @@ def render(page: Page, text: str, context: Context, first_line: int = 1) -> tupl
         line = lines[ref.line - offset - 1]
         lines[ref.line - offset - 1] = line[:ref.column] + rendered + line[ref.column + len(ref.text):]
     rendered = "\n".join(lines)
-    if context.data is not None:
+    if context.data is not None and whole_page:
         if page.is_card:
             rendered += "\n\n" + catalog.terms_line(_with_text(page, text), context.data)
         rendered += "\n\n" + catalog.abbreviations(page.lang, context.data) + "\n"

@@ -14,13 +14,14 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from scripts import inject
+from scripts import catalog, inject
 from scripts.collect import Page, Reference, resolve_snippet
 from scripts.config import Project
 from scripts.i18n import message
 from scripts.source import local_imports
 
 SHOWN_BY_RUNNING = ("code", "output", "figure")  # the notebook's run shows these itself
+CARD_LINK = re.compile(r"\]\((?!\w+:|/|#)(?P<path>[^)\s#]+)\.md(?P<anchor>#[^)\s]*)?\)")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?)\+?\s+[\w-]+(?:\s+"(?P<title>[^"]*)")?\s*$')
 SETUP = """\
 # As in the build: one compute thread (float sums, so the numbers, depend on the thread count)
@@ -59,6 +60,8 @@ def compose(page: Page, context: inject.Context) -> nbformat.NotebookNode:
             prose, prose_line = [], number
         prose.append("" if ref.kind in SHOWN_BY_RUNNING else line)
     cells += _markdown(prose, prose_line, page, context)
+    if context.data is not None and catalog.terms_text(page, context.data):
+        cells.append(new_markdown_cell(catalog.terms_text(page, context.data)))
     for index, cell in enumerate(cells):
         cell.id = f"cell-{index + 1}"  # not nbformat's random ids: two builds give the same file
     notebook = new_notebook(cells=cells)
@@ -101,13 +104,23 @@ def _markdown(lines: list[str], first_line: int, page: Page, context: inject.Con
     if not text.strip():
         return []
     skipped = len("\n".join(lines)) - len("\n".join(lines).lstrip("\n"))
-    rendered, _ = inject.render(page, text, context, first_line + "\n".join(lines)[:skipped].count("\n"))
+    rendered, _ = inject.render(page, text, context, first_line + "\n".join(lines)[:skipped].count("\n"),
+                                whole_page=False)
     return [new_markdown_cell(plain_markdown(rendered))]
+
+
+def _link_from_notebook_page(link: re.Match) -> str:
+    """``](batch-norm.md#x)`` in a card as a link from its notebook page, ``<card>/notebook/``: the
+    site's URL of that page (``batch-norm/``, ``index.md`` as its folder), two folders further up."""
+    path = link["path"]
+    url = path.removesuffix("index") if path == "index" or path.endswith("/index") else path + "/"
+    return f"](../../{url}{link['anchor'] or ''})"
 
 
 def plain_markdown(text: str) -> str:
     """Admonitions (``??? question "…"``, ``!!! note``) as a bold title and their body dedented:
-    Jupyter's Markdown has no admonitions."""
+    Jupyter's Markdown has no admonitions. Links to other pages as the notebook's page reaches them."""
+    text = CARD_LINK.sub(_link_from_notebook_page, text)
     out: list[str] = []
     body_indent: str | None = None
     for line in text.split("\n"):

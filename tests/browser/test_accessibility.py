@@ -12,18 +12,14 @@ content" link must land on an element.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+from conftest import AXE, FORMULAS_RENDERED
+
 BLOCKING_IMPACTS = {"serious", "critical"}
 ALWAYS_BLOCKING = {"empty-table-header"}
 NODES_SHOWN = 3  # per page and rule in the failure message; the rest are counted
-FORMULAS_RENDERED = "[...document.querySelectorAll('.arithmatex')].every(math => math.querySelector('.katex'))"
-ALL_RULES = {"resultTypes": ["violations"]}
 COLOUR_RULES = {"resultTypes": ["violations"],
                 "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
-SKIP_LINK_LANDS = """() => { const skip = document.querySelector("a.md-skip");
-  return !skip || document.getElementById(decodeURIComponent(skip.hash.slice(1))) !== null; }"""
 
 
 def dark_scheme_pages(site_pages: list[str]) -> list[str]:
@@ -62,24 +58,30 @@ def describe(scheme: str, path: str, violation: dict, nodes: list[dict]) -> list
     return lines
 
 
-def audit(tab, base_url: str, path: str, options: dict, scheme: str) -> list[str]:
-    """Open one page, wait for its formulas, run axe on it: the failing findings, described; and
-    whether the page's "skip to content" link lands somewhere (axe rates that moderate)."""
-    tab.goto(f"{base_url}{path}")
-    tab.wait_for_function(FORMULAS_RENDERED)
-    tab.add_script_tag(path=str(AXE))
-    found = [] if tab.evaluate(SKIP_LINK_LANDS) else [f"{path} ({scheme}): the skip link points at no element"]
-    for violation in tab.evaluate("options => axe.run(document, options)", options)["violations"]:
+def failing(violations: list[dict], path: str, scheme: str) -> list[str]:
+    """The findings of axe on one page that fail the test, described."""
+    found = []
+    for violation in violations:
         nodes = blocking(violation)
         if nodes:
             found += describe(scheme, path, violation, nodes)
     return found
 
 
-def test_every_page_has_no_serious_accessibility_violations(new_tab, base_url, site_pages):
+def audit(tab, base_url: str, path: str, options: dict, scheme: str) -> list[str]:
+    """Open one page, wait for its formulas, run axe on it: the failing findings, described."""
+    tab.goto(f"{base_url}{path}")
+    tab.wait_for_function(FORMULAS_RENDERED)
+    tab.add_script_tag(path=str(AXE))
+    return failing(tab.evaluate("options => axe.run(document, options)", options)["violations"], path, scheme)
+
+
+def test_every_page_has_no_serious_accessibility_violations(crawl, site_pages):
+    """axe ran with all its rules on every page in the light scheme, during the crawl (conftest.py)."""
     assert len(site_pages) > 20, site_pages
-    tab = new_tab()  # one tab for every page
-    found = [line for path in site_pages for line in audit(tab, base_url, path, ALL_RULES, "light")]
+    found = [line for path in site_pages for line in failing(crawl[path]["axe"], path, "light")]
+    found += [f"{path}: the skip link points at no element" for path in site_pages
+              if not crawl[path]["skipLinkLands"]]
     assert not found, "axe-core found accessibility problems:\n" + "\n".join(found)
 
 

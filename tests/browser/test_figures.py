@@ -3,7 +3,7 @@ figure's own file (no second copy in the page), and a light background in the da
 
 Each figure's ``<img>`` carries ``data-width-pt`` (the SVG's width) and ``data-text-pt`` (its smallest
 font size, recorded when the build saved it): the smallest text shows at
-``data-text-pt × img.clientWidth / data-width-pt`` px.
+``data-text-pt × img.clientWidth / data-width-pt`` px (read in the ``crawl`` of every page, conftest.py).
 """
 
 from __future__ import annotations
@@ -17,18 +17,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 CARD_PAGE = re.compile(r"^/(zh/)?[a-z-]+/[a-z0-9-]+/$")
 LIGHTBOX_CARD = "normalization/layer-norm"
-
-# every figure of the page: its smallest text in px as shown, and the article's body text in px
-FIGURE_TEXT = """() => {
-  const body = parseFloat(getComputedStyle(document.querySelector("article.md-typeset > p")).fontSize);
-  return [...document.querySelectorAll("figure.card-figure img")].map(img => ({
-    src: img.getAttribute("src"),
-    loaded: img.complete && img.naturalWidth > 0,
-    text_px: parseFloat(img.dataset.textPt) * img.clientWidth / parseFloat(img.dataset.widthPt),
-    body_px: body,
-  }));
-}"""
-
 
 # the lightbox's image loaded and its opening animation over
 OPENED = """() => {
@@ -48,23 +36,17 @@ def figure_directives() -> int:
                (path.read_text(encoding="utf-8") for path in (REPO / "docs").rglob("*.md")))
 
 
-def figures_on(tab, url: str) -> list[dict]:
-    tab.goto(url)
-    tab.wait_for_load_state("networkidle")
-    return tab.evaluate(FIGURE_TEXT)
-
-
-def test_figure_text_is_at_least_as_large_as_the_body_text_at_1280_px(page, base_url, site_pages):
+def test_figure_text_is_at_least_as_large_as_the_body_text_at_1280_px(crawl, site_pages):
     seen, too_small = 0, []
     for path in card_pages(site_pages):
-        for figure in figures_on(page, base_url + path):
+        for figure in crawl[path]["figures"]:
             seen += 1
             assert figure["loaded"], f"{path}: {figure['src']} did not load"
-            if figure["text_px"] < figure["body_px"]:
-                too_small.append(f"{path} {figure['src']}: {figure['text_px']:.1f} px < {figure['body_px']:.1f} px")
+            body = crawl[path]["bodyTextPx"]
+            if figure["textPx"] < body:
+                too_small.append(f"{path} {figure['src']}: {figure['textPx']:.1f} px < {body:.1f} px")
     assert seen == figure_directives() > 0
     assert too_small == []
-    assert page.outside == []
 
 
 @pytest.mark.parametrize("prefix", ["", "zh/"])

@@ -1,5 +1,6 @@
 """Every page in a real browser: a clean console, nothing failing to load, the theme in the page's
-language (404 pages, titles, toggle), previous/next links, code that fits at desktop width."""
+language (404 pages, titles, toggle), previous/next links, code that fits at desktop width.
+Each page is visited once for every test here (the ``crawl`` fixture, tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -17,36 +18,6 @@ def card_pages(site_pages: list[str]) -> list[str]:
 
 def language_of(path: str) -> str:
     return "zh" if path.startswith("/zh/") else "vi"
-
-
-READ_PAGE = """() => ({
-    title: document.title,
-    footer: [...document.querySelectorAll('a.md-footer__link')].map(a => new URL(a.href).pathname),
-    wideCode: [...document.querySelectorAll('article pre > code')]
-        .filter(code => code.scrollWidth > code.clientWidth + 1)
-        .map(code => `${code.scrollWidth}px > ${code.clientWidth}px: ` + code.innerText.split('\\n')
-            .reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 60)),
-})"""
-
-
-@pytest.fixture(scope="module")
-def crawl(new_tab, base_url, site_pages) -> dict[str, dict]:
-    """Every page visited once at desktop width: what it logged or failed to load, and what it shows."""
-    tab = new_tab()
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning")
-           else None)
-    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    tab.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
-    tab.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
-    pages = {}
-    for path in site_pages:
-        problems.clear()
-        tab.goto(base_url + path)
-        tab.wait_for_load_state("networkidle")
-        pages[path] = {**tab.evaluate(READ_PAGE), "problems": list(problems)}
-    pages["outside"] = tab.outside
-    return pages
 
 
 def test_every_page_loads_without_console_errors_or_failed_requests(crawl, site_pages):
