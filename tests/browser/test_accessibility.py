@@ -2,7 +2,7 @@
 
 axe-core is vendored (``vendor/axe-core/``, see its README) and injected by the test only: the site
 never loads it. Every page of both languages is checked in the light scheme with all of axe's rules;
-the card pages and a notebook page per language also in the dark scheme, with the rules about
+every page but the notebooks (one per language) also in the dark scheme, with the rules about
 colour (the schemes differ in colour only). No violation of impact *serious* or *critical* is allowed, nor an
 empty table header: axe rates it *minor*, but a header that is a formula alone has no visible text
 (KaTeX's MathML is visually hidden), so every table keeps a word in its headers. The "skip to
@@ -23,17 +23,15 @@ COLOUR_RULES = {"resultTypes": ["violations"],
 
 
 def dark_scheme_pages(site_pages: list[str]) -> list[str]:
-    """Every card page (``/<topic>/<card>/``, both languages) and one notebook page per language:
-    notebook pages take their colours from one stylesheet, and axe's contrast rule is slow on them."""
-    cards, notebooks = [], {}
+    """Every page of both languages but the notebook pages, of which one per language: notebook
+    pages take their colours from one stylesheet, and axe's contrast rule is slow on them."""
+    pages, notebooks = [], {}
     for path in site_pages:
-        parts = path.strip("/").split("/")
-        lang, parts = (parts[0], parts[1:]) if parts[0] == "zh" else ("vi", parts)
-        if len(parts) == 2:
-            cards.append(path)
-        elif len(parts) == 3 and parts[2] == "notebook":
-            notebooks.setdefault(lang, path)
-    return cards + list(notebooks.values())
+        if path.endswith("/notebook/"):
+            notebooks.setdefault(path.startswith("/zh/"), path)
+        else:
+            pages.append(path)
+    return pages + list(notebooks.values())
 
 
 def blocking(violation: dict) -> list[dict]:
@@ -85,7 +83,7 @@ def test_every_page_has_no_serious_accessibility_violations(crawl, site_pages):
     assert not found, "axe-core found accessibility problems:\n" + "\n".join(found)
 
 
-def test_card_pages_in_the_dark_scheme_have_enough_contrast(new_tab, base_url, site_pages):
+def test_pages_in_the_dark_scheme_have_enough_contrast(new_tab, base_url, site_pages):
     """The dark scheme changes colours only: the rules about colour."""
     pages = dark_scheme_pages(site_pages)
     assert len(pages) > 10 and sum("/notebook/" in path for path in pages) == 2, pages
