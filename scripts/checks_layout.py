@@ -27,8 +27,10 @@ def check_code_width(page: Page) -> list[Problem]:
         if opening and (not fence or opening["fence"].startswith(fence)):
             fence, indent = ("", 0) if fence else (opening["fence"], len(opening["indent"]))
             continue
+        if not fence or len(line) - indent <= CODE_COLUMNS // 2:  # a character takes at most two columns
+            continue
         width = display_width(line[indent:].rstrip())
-        if fence and width > CODE_COLUMNS:
+        if width > CODE_COLUMNS:
             problems.append(Problem(page.path, page.body_line + offset,
                                     f"a code line {width} columns wide (at most {CODE_COLUMNS}: at 1280 px a "
                                     "wider line scrolls sideways); break it, or put its comment on the line above"))

@@ -32,6 +32,7 @@ def localized_tags(tags: list[str], lang: str, labels: dict[str, dict[str, str]]
     return [labels.get(tag, {}).get(lang, tag) for tag in tags]
 
 
+@cache  # the same formulas stand in both languages' pages and in several sections of a page
 def _to_text(latex: str) -> str:
     parser_context, converter = _converter()
     nodes, _, _ = LatexWalker(latex, latex_context=parser_context, tolerant_parsing=True).get_latex_nodes()
