@@ -132,7 +132,8 @@ def _glossary(page: Page, pages: list[Page], data: SiteData) -> str:
         cells = [f"**{term.names[lang]}**" + (message(lang, "aside").format(aliases) if aliases else ""),
                  *[term.names[o] for o in others], term.en, term.abbr, term.definitions[lang], used]
         rows.append("| " + " | ".join(cell.replace("|", r"\|") for cell in cells) + " |")
-    return "\n".join(["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers), *rows])
+    table = "\n".join(["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers), *rows])
+    return f'<div class="glossary-table" markdown>\n\n{table}\n\n</div>'  # cards.css: column widths
 
 
 def terms_line(card: Page, data: SiteData) -> str:
