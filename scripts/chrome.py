@@ -62,7 +62,8 @@ class NotFoundPages:
 def site_paths(site_dir: Path) -> list[str]:
     """Every page's URL path relative to the site root (``""``, ``zh/normalization/layer-norm/``)."""
     folders = (page.parent.relative_to(site_dir).as_posix() for page in site_dir.rglob("index.html"))
-    return sorted("" if folder == "." else f"{folder}/" for folder in folders if not folder.startswith("."))
+    return sorted("" if folder == "." else f"{folder}/" for folder in folders
+                  if folder == "." or not folder.startswith("."))  # not a hidden folder (.site-... of a build)
 
 
 def write_sitemap(site_dir: Path, site_url: str, languages: tuple[str, ...], default_language: str) -> int:

@@ -288,6 +288,7 @@ def test_sitemap_lists_every_page_at_its_url_with_its_other_language(site):
     base = "http://127.0.0.1:8000/"  # mkdocs.yml's site_url (SITE_URL overrides it)
     listed = [loc.removeprefix(base) for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
     assert sorted(listed) == site_paths(site) and len(listed) > 40  # notebook pages included, 404 not
+    assert {"", "zh/", "glossary/", "zh/tags/", f"{CARD}/", f"zh/{CARD}/notebook/"} <= set(listed)  # home pages too
     assert "None" not in xml and "/./" not in xml and "lastmod" not in xml  # two builds, one sitemap
     assert f'<xhtml:link rel="alternate" hreflang="zh" href="{base}zh/{CARD}/"/>' in xml
     import gzip
