@@ -146,7 +146,8 @@ def on_page_content(html, page, config, files):
         return notebook_pages.error_page(card, prepared.notebook_failures[card.path], project)
     if card.path in prepared.notebook_running:
         return notebook_pages.running_page(card)
-    return notebook_pages.render(prepared.notebooks[card.path], page.url, project)
+    title_id = page.toc.items[0].id if page.toc.items else ""  # MkDocs' anchor for the page's "# title"
+    return notebook_pages.render(prepared.notebooks[card.path], page.url, project, title_id)
 
 
 def _after_title(markdown: str, line: str) -> str:

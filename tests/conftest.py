@@ -290,6 +290,13 @@ READ_PAGE = """() => ({
 })"""
 
 
+def axe_violations(tab, options: dict | None = None) -> list[dict]:
+    """axe-core's violations on the tab's page (all rules unless ``options`` say otherwise)."""
+    tab.add_script_tag(path=str(AXE))
+    options = options or {"resultTypes": ["violations"]}
+    return tab.evaluate("options => axe.run(document, options)", options)["violations"]
+
+
 @pytest.fixture(scope="session")
 def crawl(new_tab, base_url, site_pages) -> dict[str, dict]:
     """Every page visited once, at desktop width in the light scheme: what it logged or failed to load
@@ -310,8 +317,7 @@ def crawl(new_tab, base_url, site_pages) -> dict[str, dict]:
         tab.wait_for_load_state("networkidle")
         tab.wait_for_function(FORMULAS_RENDERED)
         pages[path] = {**tab.evaluate(READ_PAGE), "problems": list(problems)}
-        tab.add_script_tag(path=str(AXE))
-        pages[path]["axe"] = tab.evaluate("() => axe.run(document, {resultTypes: ['violations']})")["violations"]
+        pages[path]["axe"] = axe_violations(tab)
     pages["outside"] = tab.outside
     return pages
 

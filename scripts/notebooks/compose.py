@@ -60,8 +60,9 @@ def compose(page: Page, context: inject.Context) -> nbformat.NotebookNode:
             prose, prose_line = [], number
         prose.append("" if ref.kind in SHOWN_BY_RUNNING else line)
     cells += _markdown(prose, prose_line, page, context)
-    if context.data is not None and catalog.terms_text(page, context.data):
-        cells.append(new_markdown_cell(catalog.terms_text(page, context.data)))
+    terms = catalog.terms_text(page, context.data) if context.data is not None else ""
+    if terms:
+        cells.append(new_markdown_cell(terms))
     for index, cell in enumerate(cells):
         cell.id = f"cell-{index + 1}"  # not nbformat's random ids: two builds give the same file
     notebook = new_notebook(cells=cells)

@@ -18,7 +18,6 @@ import logging
 import re
 import tempfile
 from html import escape as html_escape
-from html import unescape as html_unescape
 from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
@@ -26,7 +25,6 @@ from types import SimpleNamespace
 import nbformat
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
-from pymdownx.slugs import slugify
 
 from scripts.collect import Page
 from scripts.config import Project
@@ -103,9 +101,10 @@ def running_page(card: Page) -> str:
             f'<p class="admonition-title">{message(card.lang, "notebook_running")}</p></div>')
 
 
-def render(notebook: nbformat.NotebookNode, page_url: str, project: Project) -> str:
+def render(notebook: nbformat.NotebookNode, page_url: str, project: Project, title_id: str = "") -> str:
     """The notebook as HTML by mkdocs-jupyter, without anything loaded from outside the site;
-    cached by content (a warm build converts nothing)."""
+    cached by content (a warm build converts nothing). ``title_id``: the anchor MkDocs gave the
+    page's title (see ``_with_title_id``)."""
     text = nbformat.writes(notebook)
     key = hashlib.sha256((_converter_version() + text).encode() + Path(__file__).read_bytes()).hexdigest()[:24]
     cached = store.folder(project) / "html" / f"{key}.html"
@@ -114,24 +113,21 @@ def render(notebook: nbformat.NotebookNode, page_url: str, project: Project) -> 
     else:
         html = STYLE.sub("", _converted(text))
         html = SCRIPT.sub(lambda script: "" if OUTSIDE.search(script.group()) else script.group(), html)
-        html = _title_id_as_site(html)
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(html, encoding="utf-8")
     link = get_relative_url(STYLESHEET, page_url)
-    return f'<link rel="stylesheet" href="{link}">\n{html}'
+    return f'<link rel="stylesheet" href="{link}">\n{_with_title_id(html, title_id)}'
 
 
-def _title_id_as_site(html: str) -> str:
-    """Accessibility: the page's "skip to content" link points at the title's anchor as the site
-    makes it (mkdocs.yml's toc slugify keeps Vietnamese and Chinese letters), but nbconvert makes
-    ASCII anchors (empty for a Chinese title): the title takes the site's, so the skip link lands."""
+def _with_title_id(html: str, title_id: str) -> str:
+    """Accessibility: the page's "skip to content" link points at the title's anchor as MkDocs made
+    it (mkdocs.yml's toc slugify keeps Vietnamese and Chinese letters), but nbconvert makes ASCII
+    anchors (empty for a Chinese title): the notebook's title takes the page's, so the link lands."""
     title = TITLE.search(html)
-    if not title:
+    if not title or not title_id:
         return html
-    text = html_unescape(re.sub(r"<[^>]+>", "", title.group(2))).removesuffix("¶").strip()
-    site_id = html_escape(slugify(case="lower")(text, "-"))
-    heading = (f'<h1 id="{site_id}">'
-               + title.group(2).replace(f'href="#{title.group(1)}"', f'href="#{site_id}"') + "</h1>")
+    old, new = title.group(1), html_escape(title_id)
+    heading = title.group().replace(f'id="{old}"', f'id="{new}"', 1).replace(f'href="#{old}"', f'href="#{new}"')
     return html[:title.start()] + heading + html[title.end():]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 
-from conftest import AXE, FORMULAS_RENDERED
+from conftest import AXE, FORMULAS_RENDERED, axe_violations
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 ALWAYS_BLOCKING = {"empty-table-header"}
@@ -70,8 +70,7 @@ def audit(tab, base_url: str, path: str, options: dict, scheme: str) -> list[str
     """Open one page, wait for its formulas, run axe on it: the failing findings, described."""
     tab.goto(f"{base_url}{path}")
     tab.wait_for_function(FORMULAS_RENDERED)
-    tab.add_script_tag(path=str(AXE))
-    return failing(tab.evaluate("options => axe.run(document, options)", options)["violations"], path, scheme)
+    return failing(axe_violations(tab, options), path, scheme)
 
 
 def test_every_page_has_no_serious_accessibility_violations(crawl, site_pages):
