@@ -39,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_found_title": "Không tìm thấy trang",
         "not_found_text": "Địa chỉ này không có trang nào. Có thể thẻ đã đổi tên; hãy tìm nó bằng ô tìm kiếm, hoặc",
         "not_found_home": "về trang chủ",
+        "not_found_end": ".",
     },
     "zh": {
         "output": "运行输出",
@@ -70,6 +71,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_found_title": "找不到页面",
         "not_found_text": "这个地址上没有页面。卡片可能已经改名；请用搜索框查找，或",
         "not_found_home": "返回首页",
+        "not_found_end": "。",
     },
 }
 

@@ -24,13 +24,14 @@ SHOWN_BY_RUNNING = ("code", "output", "figure")  # the notebook's run shows thes
 CARD_LINK = re.compile(r"\]\((?!\w+:|/|#)(?P<path>[^)\s#]+)\.md(?P<anchor>#[^)\s]*)?\)")
 ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?)\+?\s+[\w-]+(?:\s+"(?P<title>[^"]*)")?\s*$')
 SETUP = """\
-# As in the build: one compute thread (float sums, so the numbers, depend on the thread count)
-# and figures as SVG. Run this cell first.
+# As in the build: one compute thread (float sums, and so the numbers,
+# depend on the thread count) and figures as SVG. Run this cell first.
 import torch
 
 torch.set_num_threads(1)
 %config InlineBackend.figure_formats = ["svg"]
-%config InlineBackend.print_figure_kwargs = {"bbox_inches": "tight", "metadata": {"Date": None}}"""
+svg_options = {"bbox_inches": "tight", "metadata": {"Date": None}}
+%config InlineBackend.print_figure_kwargs = svg_options"""
 
 
 def compose(page: Page, context: inject.Context) -> nbformat.NotebookNode:
